@@ -1,0 +1,50 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The pipeline, one module per stage:
+// CPcap → PacketCapture → PacketDecoding → StreamReassembly → TLSDissector → Diagnosis → Reports → tlsdiag
+// WireFormat holds what every stage shares (the byte cursor, timestamps, link types).
+let package = Package(
+    name: "tlsdiag",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tlsdiag", targets: ["tlsdiag"]),
+        .library(name: "TLSDiagKit", targets: ["Analysis", "Reports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CPcap",
+            pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]
+        ),
+        .target(name: "WireFormat"),
+        .target(name: "PacketCapture", dependencies: ["CPcap", "WireFormat"]),
+        .target(name: "PacketDecoding", dependencies: ["WireFormat"]),
+        .target(name: "StreamReassembly", dependencies: ["WireFormat", "PacketDecoding"]),
+        .target(name: "TLSDissector", dependencies: ["WireFormat"]),
+        .target(name: "CertificateAnalysis", dependencies: ["WireFormat"]),
+        .target(name: "Diagnosis", dependencies: ["WireFormat", "PacketDecoding", "TLSDissector", "CertificateAnalysis"]),
+        .target(name: "Analysis", dependencies: ["WireFormat", "PacketDecoding", "StreamReassembly", "TLSDissector", "CertificateAnalysis", "Diagnosis"]),
+        .target(name: "Reports", dependencies: ["WireFormat", "Diagnosis", "Analysis"]),
+        .executableTarget(
+            name: "tlsdiag",
+            dependencies: [
+                "PacketCapture", "Analysis", "Reports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),
+        .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
+        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
+        .testTarget(name: "StreamReassemblyTests", dependencies: ["StreamReassembly"]),
+        .testTarget(name: "TLSDissectorTests", dependencies: ["TLSDissector"]),
+        .testTarget(name: "CertificateAnalysisTests", dependencies: ["CertificateAnalysis"]),
+        .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,48 @@
+import WireFormat
+import Diagnosis
+
+/// What is known about the capture file as a whole.
+public struct CaptureSummary: Sendable {
+    /// The path as given (`-` for standard input), or the interface for live capture.
+    public var file: String
+    /// `"pcap"` or `"pcapng"`.
+    public var format: String
+    public var linkType: LinkType
+    public var packets: Int
+    /// Captured bytes of all packets.
+    public var bytes: Int
+    public var firstPacket: Timestamp?
+    public var lastPacket: Timestamp?
+    public var warnings: [String]
+
+    public init(file: String, format: String, linkType: LinkType, packets: Int = 0, bytes: Int = 0,
+                firstPacket: Timestamp? = nil, lastPacket: Timestamp? = nil, warnings: [String] = []) {
+        self.file = file
+        self.format = format
+        self.linkType = linkType
+        self.packets = packets
+        self.bytes = bytes
+        self.firstPacket = firstPacket
+        self.lastPacket = lastPacket
+        self.warnings = warnings
+    }
+}
+
+/// The whole result of analyzing a capture: what the reports render.
+public struct AnalysisReport: Sendable {
+    public var capture: CaptureSummary
+    /// In order of first packet; `id` is the 1-based position.
+    public var connections: [ConnectionReport]
+    /// Where trusted roots came from (`/etc/ssl/certs/ca-certificates.crt`), or nil: trust not judged.
+    public var trustSource: String?
+    /// Findings across connections (e.g. one SNI answered with different certificates).
+    public var crossConnectionFindings: [String]
+
+    public init(capture: CaptureSummary, connections: [ConnectionReport], trustSource: String?,
+                crossConnectionFindings: [String] = []) {
+        self.capture = capture
+        self.connections = connections
+        self.trustSource = trustSource
+        self.crossConnectionFindings = crossConnectionFindings
+    }
+}

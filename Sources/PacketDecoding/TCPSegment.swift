@@ -1,0 +1,42 @@
+import WireFormat
+
+/// TCP header flags (RFC 9293 §3.1).
+public struct TCPFlags: OptionSet, Hashable, Sendable {
+    public var rawValue: UInt16
+    public init(rawValue: UInt16) { self.rawValue = rawValue }
+    public static let fin = TCPFlags(rawValue: 0x01)
+    public static let syn = TCPFlags(rawValue: 0x02)
+    public static let rst = TCPFlags(rawValue: 0x04)
+    public static let psh = TCPFlags(rawValue: 0x08)
+    public static let ack = TCPFlags(rawValue: 0x10)
+    public static let urg = TCPFlags(rawValue: 0x20)
+    public static let ece = TCPFlags(rawValue: 0x40)
+    public static let cwr = TCPFlags(rawValue: 0x80)
+}
+
+/// A decoded TCP segment: the endpoints from the IP header, the TCP header fields the reassembler needs,
+/// and the payload as captured.
+public struct TCPSegment: Sendable {
+    public var source: Endpoint
+    public var destination: Endpoint
+    public var sequenceNumber: UInt32
+    public var acknowledgmentNumber: UInt32
+    public var flags: TCPFlags
+    public var window: UInt16
+    /// The payload bytes that were captured.
+    public var payload: ArraySlice<UInt8>
+    /// Payload bytes the IP header announced but the snap length cut off (0 when complete).
+    public var missingPayloadBytes: Int
+
+    public init(source: Endpoint, destination: Endpoint, sequenceNumber: UInt32, acknowledgmentNumber: UInt32,
+                flags: TCPFlags, window: UInt16, payload: ArraySlice<UInt8>, missingPayloadBytes: Int) {
+        self.source = source
+        self.destination = destination
+        self.sequenceNumber = sequenceNumber
+        self.acknowledgmentNumber = acknowledgmentNumber
+        self.flags = flags
+        self.window = window
+        self.payload = payload
+        self.missingPayloadBytes = missingPayloadBytes
+    }
+}

@@ -1,0 +1,79 @@
+// Parses one direction of a TLS connection from in-order bytes (as the reassembler delivers them).
+
+/// A protocol recognized where TLS was expected.
+public struct NonTLSProtocol: Sendable, Hashable, CustomStringConvertible {
+    /// `"HTTP"`, `"SSH"`, `"SMTP"`, ... or `"unknown"`.
+    public var name: String
+    /// The first bytes, printable ASCII kept and the rest escaped (`HTTP/1.1 400 Bad Request\r\n`), ≤ 64 chars.
+    public var preview: String
+    public init(name: String, preview: String) { self.name = name; self.preview = preview }
+    public var description: String { name }
+}
+
+/// Why bytes could not be parsed as TLS.
+public struct TLSParseError: Error, Sendable, Hashable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Hashable, Sendable {
+        public var rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public static let invalidRecordHeader = Code(rawValue: "invalid record header")
+        public static let recordTooLong = Code(rawValue: "record longer than 2^14+2048 bytes")
+        public static let malformedHandshake = Code(rawValue: "malformed handshake message")
+        public static let handshakeTooLong = Code(rawValue: "handshake message longer than the limit")
+        public static let malformedAlert = Code(rawValue: "malformed alert")
+    }
+    public var code: Code
+    /// Detail for the report (`ClientHello cipher_suites length 7 is odd`).
+    public var detail: String
+    public init(code: Code, detail: String) { self.code = code; self.detail = detail }
+    public var description: String { detail.isEmpty ? code.rawValue : "\(code.rawValue): \(detail)" }
+}
+
+/// What the parser found, in stream order. `frame` is the frame holding the last byte of the item.
+public enum TLSEvent: Sendable, Hashable {
+    case handshake(HandshakeMessage, frame: Int)
+    case changeCipherSpec(frame: Int)
+    case alert(Alert, frame: Int)
+    /// An encrypted record: application data, a TLS 1.3 encrypted handshake/alert (outer type 23), or a
+    /// handshake/alert record after ChangeCipherSpec. `length` is the record's payload length.
+    case encryptedRecord(ContentType, length: Int, frame: Int)
+    /// The first bytes are not TLS at all.
+    case notTLS(NonTLSProtocol, frame: Int)
+    /// Bytes that do not parse; the parser then looks for the next plausible record header.
+    case malformed(TLSParseError, frame: Int)
+    /// After a gap or malformed bytes, the parser found a plausible record header again after skipping bytes.
+    case resynchronized(skippedBytes: Int, frame: Int)
+}
+
+/// Bounds on what a stream can make the parser buffer.
+public struct TLSParserLimits: Sendable, Hashable {
+    /// Largest handshake message reassembled across records (certificate chains can be large).
+    public var maxHandshakeMessageLength: Int = 1 << 20
+    public init() {}
+}
+
+/// Parses records, handshake messages (split across records or several per record), alerts and
+/// ChangeCipherSpec from one direction of a connection. Feed bytes in order; short input waits for more.
+public struct TLSStreamParser: Sendable {
+    public private(set) var limits: TLSParserLimits
+    /// True once this direction sent ChangeCipherSpec: later handshake/alert records are encrypted.
+    public private(set) var isEncrypted = false
+
+    public init(limits: TLSParserLimits = TLSParserLimits()) {
+        self.limits = limits
+    }
+
+    /// Feeds in-order bytes that ended in `frame`; returns what they completed.
+    public mutating func feed(_ bytes: ArraySlice<UInt8>, frame: Int) -> [TLSEvent] {
+        // Implemented by the TLS stage.
+        []
+    }
+
+    /// `count` bytes were lost here; drop partial state and resynchronize on the next plausible record header.
+    public mutating func skip(missingBytes count: Int, frame: Int) {
+    }
+
+    /// From now on handshake and alert records are encrypted (TLS 1.3 after ServerHello: the analyzer knows).
+    public mutating func markEncrypted() {
+        isEncrypted = true
+    }
+}
