@@ -31,6 +31,11 @@ public struct Analyzer {
     public mutating func process(_ packet: CapturedPacket) {
     }
 
+    /// Tells the analyzer that capture time has reached `now` even without packets (live capture): handshakes
+    /// waiting longer than `handshakeTimeoutSeconds` conclude as unanswered.
+    public mutating func advanceTime(to now: Timestamp) {
+    }
+
     /// Connections whose handshake concluded since the last call (for live reporting), ids assigned.
     public mutating func takeConcluded() -> [ConnectionReport] {
         []
