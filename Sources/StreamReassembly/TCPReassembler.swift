@@ -53,8 +53,12 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     public private(set) var limits: ReassemblyLimits
     public private(set) var statistics = ReassemblyStatistics()
 
-    public init(limits: ReassemblyLimits = ReassemblyLimits()) {
+    /// Makes the handler of a new connection.
+    private let makeHandler: (TCPConnectionInfo) -> Handler
+
+    public init(limits: ReassemblyLimits = ReassemblyLimits(), makeHandler: @escaping (TCPConnectionInfo) -> Handler) {
         self.limits = limits
+        self.makeHandler = makeHandler
     }
 
     /// Feeds one decoded segment. Packets must come in capture order.

@@ -71,8 +71,7 @@ public enum StreamHandlerDecision: Sendable, Hashable {
     case ignoreConnection
 }
 
-/// One per TCP connection, made by the reassembler when it first sees the connection.
+/// One per TCP connection, made by the reassembler's `makeHandler` when it first sees the connection.
 public protocol TCPStreamHandler {
-    init(connection: TCPConnectionInfo)
     mutating func handle(_ event: TCPStreamEvent, connection: TCPConnectionInfo) -> StreamHandlerDecision
 }
