@@ -66,6 +66,10 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         // Implemented by the reassembly stage.
     }
 
+    /// Visits every open connection's handler (live capture deadlines). O(open connections): call it rarely.
+    public mutating func forEachHandler(_ body: (TCPConnectionInfo, inout Handler) -> Void) {
+    }
+
     /// Connections that closed (or idled out, or were evicted) since the last call, in order of closing.
     public mutating func drainClosed() -> [ClosedConnection<Handler>] {
         []

@@ -1,0 +1,220 @@
+import WireFormat
+import PacketDecoding
+import StreamReassembly
+import TLSDissector
+import Diagnosis
+
+/// Receives finished observations as soon as a handshake concludes (live capture only).
+final class ConclusionSink {
+    var concluded: [ConnectionObservation] = []
+}
+
+/// One TCP connection's handler: feeds both directions to TLS parsers and records what they saw
+/// in a `ConnectionObservation`. Stops asking for payload once the handshake's outcome is known.
+struct ConnectionTracker: TCPStreamHandler {
+    enum Relevance { case undecided, analyzed, ignored }
+
+    private(set) var observation: ConnectionObservation
+    private(set) var relevance: Relevance = .undecided
+    /// Reported early (live capture): the close only releases it.
+    private(set) var reportedEarly = false
+    private var clientParser: TLSStreamParser
+    private var serverParser: TLSStreamParser
+    private var payloadStopped: Set<Side> = []
+    private let ports: Set<UInt16>
+    private let sink: ConclusionSink?
+
+    init(connection: TCPConnectionInfo, ports: Set<UInt16>, parserLimits: TLSParserLimits, sink: ConclusionSink?) {
+        self.ports = ports
+        self.sink = sink
+        self.clientParser = TLSStreamParser(limits: parserLimits)
+        self.serverParser = TLSStreamParser(limits: parserLimits)
+        self.observation = ConnectionObservation(
+            client: connection.client, server: connection.server,
+            rolesFromHandshake: connection.roleSource != .guessed,
+            first: FrameMark(frame: connection.firstFrame, timestamp: connection.firstTimestamp))
+    }
+
+    /// Whether this connection belongs in the report: an analyzed port, or a ClientHello on another port.
+    var isReportable: Bool {
+        switch relevance {
+        case .analyzed: true
+        case .ignored: false
+        case .undecided: ports.contains(observation.server.port)
+        }
+    }
+
+    mutating func handle(_ event: TCPStreamEvent, connection: TCPConnectionInfo) -> StreamHandlerDecision {
+        observation.client = connection.client
+        observation.server = connection.server
+        observation.last = FrameMark(frame: connection.lastFrame, timestamp: connection.lastTimestamp)
+        switch event {
+        case .syn(let direction, let frame, let timestamp):
+            let at = FrameMark(frame: frame, timestamp: timestamp)
+            if direction == .clientToServer {
+                observation.clientSYNCount += 1
+                if observation.clientSYN == nil {
+                    observation.clientSYN = at
+                    observation.addTimeline(TimelineEntry(from: .client, kind: .tcp, message: "SYN", frame: frame, timestamp: timestamp))
+                }
+            } else if observation.serverSYNACK == nil {
+                observation.serverSYNACK = at
+                observation.addTimeline(TimelineEntry(from: .server, kind: .tcp, message: "SYN-ACK", frame: frame, timestamp: timestamp))
+            }
+            observation.rolesFromHandshake = connection.roleSource != .guessed
+            return .continue
+        case .data(let direction, let bytes, let frame, let timestamp):
+            return receive(bytes, side: side(direction), at: FrameMark(frame: frame, timestamp: timestamp), connection: connection)
+        case .gap(let direction, let missing, let frame, let timestamp):
+            let side = side(direction)
+            observation.missingBytes[side, default: 0] += missing
+            if observation.firstGap[side] == nil {
+                observation.firstGap[side] = FrameMark(frame: frame, timestamp: timestamp)
+            }
+            if side == .client { clientParser.skip(missingBytes: missing, frame: frame) } else { serverParser.skip(missingBytes: missing, frame: frame) }
+            return .continue
+        case .fin(let direction, let frame, let timestamp):
+            let side = side(direction)
+            if observation.fin[side] == nil {
+                observation.fin[side] = FrameMark(frame: frame, timestamp: timestamp)
+                observation.addTimeline(TimelineEntry(from: side, kind: .tcp, message: "FIN", frame: frame, timestamp: timestamp))
+            }
+            concludeIfDecided()
+            return .continue
+        case .rst(let direction, let frame, let timestamp):
+            let side = side(direction)
+            if observation.rst[side] == nil {
+                observation.rst[side] = FrameMark(frame: frame, timestamp: timestamp)
+                observation.addTimeline(TimelineEntry(from: side, kind: .tcp, message: "RST", frame: frame, timestamp: timestamp))
+            }
+            concludeIfDecided()
+            return .continue
+        }
+    }
+
+    /// Marks the connection as open at the end of the capture (or idle) before it is judged.
+    mutating func markOpenAtEnd() { observation.openAtEnd = true }
+
+    /// Live capture: a handshake that has waited too long is concluded as it stands.
+    mutating func concludeForTimeout() {
+        guard !reportedEarly, isReportable else { return }
+        observation.openAtEnd = true
+        reportedEarly = true
+        sink?.concluded.append(observation)
+    }
+
+    var awaitingConclusion: Bool { sink != nil && !reportedEarly && isReportable }
+
+    private func side(_ direction: StreamDirection) -> Side {
+        direction == .clientToServer ? .client : .server
+    }
+
+    private mutating func receive(_ bytes: ArraySlice<UInt8>, side: Side, at: FrameMark,
+                                  connection: TCPConnectionInfo) -> StreamHandlerDecision {
+        if relevance == .undecided {
+            if side == .server, connection.roleSource == .guessed, Self.looksLikeClientHello(bytes) {
+                // Mid-stream start guessed wrong: the "server" opened with a ClientHello.
+                swapRoles()
+                relevance = .analyzed
+                return .swapRoles
+            }
+            if side == .client {
+                if ports.contains(observation.server.port) || Self.looksLikeClientHello(bytes) {
+                    relevance = .analyzed
+                } else if connection.roleSource == .guessed, ports.contains(observation.client.port) {
+                    swapRoles()
+                    relevance = .analyzed
+                    return .swapRoles
+                } else {
+                    relevance = .ignored
+                    return .ignoreConnection
+                }
+            } else if !ports.contains(observation.server.port) {
+                if connection.roleSource == .guessed, ports.contains(observation.client.port) {
+                    swapRoles()
+                    relevance = .analyzed
+                    return .swapRoles
+                }
+                // Server speaks first on a port we do not analyze (SMTP, SSH, ...): not ours.
+                relevance = .ignored
+                return .ignoreConnection
+            } else {
+                relevance = .analyzed
+            }
+        }
+        guard !payloadStopped.contains(side) else { return .continue }
+        observation.payloadBytes[side, default: 0] += bytes.count
+        let events = side == .client ? clientParser.feed(bytes, frame: at.frame) : serverParser.feed(bytes, frame: at.frame)
+        for event in events {
+            record(event, side: side, timestamp: at.timestamp)
+        }
+        concludeIfDecided()
+        if let stop = payloadToStop() {
+            payloadStopped.insert(stop)
+            return .stopPayload(stop == .client ? .clientToServer : .serverToClient)
+        }
+        return .continue
+    }
+
+    private mutating func swapRoles() {
+        observation.swapRoles()
+        swap(&clientParser, &serverParser)
+    }
+
+    /// A TLS handshake record carrying ClientHello, or an SSLv2-format CLIENT-HELLO.
+    static func looksLikeClientHello(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let b = Array(bytes.prefix(6))
+        if b.count >= 6, b[0] == 0x16, b[1] == 0x03, b[2] <= 0x04, b[5] == 0x01 { return true }
+        if b.count >= 3, b[0] & 0x80 != 0, b[2] == 0x01 { return true }
+        return false
+    }
+}
+
+extension ConnectionTracker {
+    private mutating func record(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
+        switch event {
+        case .handshake(let message, let frame):
+            let at = FrameMark(frame: frame, timestamp: timestamp)
+            observation.recordHandshake(message, side: side, at: at)
+            if case .serverHello(let hello) = message, side == .server, !hello.isHelloRetryRequest,
+               hello.negotiatedVersion == .tls13 {
+                // TLS 1.3 (RFC 8446 §2): everything after ServerHello is encrypted, both ways.
+                serverParser.markEncrypted()
+                clientParser.markEncrypted()
+            }
+        case .changeCipherSpec(let frame):
+            observation.recordChangeCipherSpec(side: side, at: FrameMark(frame: frame, timestamp: timestamp))
+        case .alert(let alert, let frame):
+            observation.recordAlert(ObservedAlert(side: side, alert: alert, at: FrameMark(frame: frame, timestamp: timestamp)))
+        case .encryptedRecord(let type, let length, let frame):
+            observation.recordEncrypted(EncryptedRecordMark(side: side, contentType: type, length: length,
+                                                            at: FrameMark(frame: frame, timestamp: timestamp)))
+        case .notTLS(let proto, let frame):
+            observation.recordNotTLS(proto, side: side, at: FrameMark(frame: frame, timestamp: timestamp))
+        case .malformed(let error, let frame):
+            observation.recordMalformed(error, side: side, at: FrameMark(frame: frame, timestamp: timestamp))
+        case .resynchronized:
+            observation.resynchronizations += 1
+        }
+    }
+
+    /// Once the outcome is known nothing later changes the verdict: stop parsing payload (issue: speed).
+    private func payloadToStop() -> Side? {
+        let progress = HandshakeProgress(observation)
+        guard progress.outcomeKnown else { return nil }
+        for side in [Side.client, .server] where !payloadStopped.contains(side) {
+            return side
+        }
+        return nil
+    }
+
+    private mutating func concludeIfDecided() {
+        guard sink != nil, !reportedEarly, isReportable else { return }
+        let progress = HandshakeProgress(observation)
+        let tcpEnded = !observation.rst.isEmpty || !observation.fin.isEmpty
+        if progress.outcomeKnown || progress.failedByAlert || observation.notTLS != nil || tcpEnded {
+            reportedEarly = true
+            sink?.concluded.append(observation)
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import WireFormat
+
+/// Counts what the capture held and what could not be decoded, for the capture's warnings.
+struct PacketCounters {
+    private(set) var packets = 0
+    private(set) var snaplenCut = 0
+    private var malformedCount = 0
+    private var firstMalformed: (reason: String, frame: Int)?
+    private var unsupportedLinkTypes: [LinkType: Int] = [:]
+
+    mutating func count(_ packet: CapturedPacket) {
+        packets += 1
+        if packet.isTruncated { snaplenCut += 1 }
+    }
+
+    mutating func malformed(_ reason: String, frame: Int) {
+        malformedCount += 1
+        if firstMalformed == nil { firstMalformed = (reason, frame) }
+    }
+
+    mutating func unsupported(_ type: LinkType) {
+        unsupportedLinkTypes[type, default: 0] += 1
+    }
+
+    var warnings: [String] {
+        var result: [String] = []
+        if snaplenCut > 0 {
+            result.append("\(snaplenCut) packets were cut by the snap length: their missing bytes are reported as gaps")
+        }
+        if let first = firstMalformed {
+            result.append("\(malformedCount) packets could not be decoded (first: frame \(first.frame), \(first.reason))")
+        }
+        for (type, count) in unsupportedLinkTypes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            result.append("\(count) packets have an unsupported link type (\(type)) and were skipped")
+        }
+        return result
+    }
+}

@@ -1,0 +1,358 @@
+import WireFormat
+import TLSDissector
+import CertificateAnalysis
+
+// The rules, most specific first. Each returns nil when it does not apply.
+extension Diagnoser {
+    public var verdict: Verdict {
+        if progress.established { return establishedVerdict }
+        return tcpVerdict ?? alertVerdict ?? gapVerdict ?? silentCloseVerdict ?? incompleteVerdict ?? unknownVerdict
+    }
+
+    // MARK: established
+
+    var establishedVerdict: Verdict {
+        let o = observation
+        let clientSentData = o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
+            && !o.isTLS13 || (progress.tls13?.confirmed ?? false)
+        let clientClosed = o.fin[.client] != nil || o.rst[.client] != nil
+        if !clientSentData, clientClosed, !o.isTLS13,
+           let problem = certificateProblemVerdict(alert: nil, how: "completed the handshake and then closed the connection without sending any data, as curl with OpenSSL does when it rejects the certificate after the handshake") {
+            return problem
+        }
+        var text = "Handshake completed"
+        if let hello = o.serverHello {
+            text += ": \(hello.negotiatedVersion), \(hello.cipherSuite)"
+            if let alpn = hello.alpnProtocol { text += ", ALPN \(alpn)" }
+        }
+        if isResumption { text += " (session resumed)" }
+        if o.sawHelloRetryRequest { text += " after a HelloRetryRequest" }
+        return Verdict(.ok, text + ".")
+    }
+
+    // MARK: TCP-level outcomes and non-TLS peers
+
+    var tcpVerdict: Verdict? {
+        let o = observation
+        let clientBytes = o.payloadBytes[.client] ?? 0
+        let serverBytes = o.payloadBytes[.server] ?? 0
+        if let other = o.notTLS {
+            let who = other.side == .server ? "The server \(o.server)" : "The client \(o.client)"
+            let what = other.protocol.name == "unknown" ? "bytes that are not TLS" : "\(other.protocol.name), not TLS"
+            let text = "\(who) sent \(what) (frame \(other.at.frame): \"\(other.protocol.preview)\")."
+            if other.side == .server {
+                return Verdict(.notTLS, text + " The port speaks another protocol, or a plain-text listener sits where TLS was expected.",
+                               NextSteps.notTLSServer(o))
+            }
+            return Verdict(.notTLS, text + " The client spoke plain text to a TLS port (http:// instead of https://?).",
+                           NextSteps.notTLSClient(o))
+        }
+        guard clientBytes == 0, serverBytes == 0, !o.sawAnyTLS else {
+            if clientBytes > 0, serverBytes == 0, o.serverHellos.isEmpty, !o.clientHellos.isEmpty {
+                return unansweredClientHello
+            }
+            return nil
+        }
+        if o.serverSYNACK == nil, let rst = o.rst[.server] {
+            return Verdict(.tcpRefused,
+                           "The server \(o.server) answered the SYN with RST (frame \(rst.frame)): nothing listens on port \(o.server.port), or a firewall rejects the connection.",
+                           NextSteps.refused(o))
+        }
+        if o.serverSYNACK == nil {
+            let attempts = o.clientSYNCount > 1 ? " (\(o.clientSYNCount) SYNs)" : ""
+            return Verdict(.noServerResponse,
+                           "The SYN to \(o.server) got no answer\(attempts): the server is down or unreachable, or a firewall drops the packets silently.",
+                           NextSteps.silentSYN(o))
+        }
+        if !o.rolesFromHandshake {
+            return Verdict(.captureIncomplete, "The capture holds only part of this connection and no TLS bytes.", [])
+        }
+        let closed = o.rst[.client].map { "reset it (frame \($0.frame))" } ?? o.fin[.client].map { "closed it (frame \($0.frame))" }
+        return Verdict(.unknown, "The TCP connection to \(o.server) was set up but the client sent no ClientHello" + (closed.map { " and \($0)" } ?? "") + ": a TCP health check or port probe, not a TLS client.", [])
+    }
+
+    /// The client spoke, the server sent nothing back.
+    var unansweredClientHello: Verdict {
+        let o = observation
+        let hello = o.clientHello
+        let offered = hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "?"
+        let maxOffered = hello?.offeredVersions.max()
+        if let reset = o.rst[.server] ?? o.fin[.server] {
+            let how = o.rst[.server] != nil ? "reset the connection (RST, frame \(reset.frame))" : "closed the connection (FIN, frame \(reset.frame))"
+            if let maxOffered, maxOffered < .tls12 {
+                return Verdict(.protocolVersionMismatch,
+                               "The client offered only \(offered) and the server \(o.server) \(how) without answering: it most likely refuses versions below TLS 1.2.",
+                               NextSteps.versionMismatch(o))
+            }
+            return Verdict(.connectionReset,
+                           "The server \(o.server) \(how) right after the ClientHello, without a TLS alert: a TLS listener that rejects this client (SNI, IP allow-list) or a proxy or load balancer in front of it.",
+                           NextSteps.reset(o))
+        }
+        let waited = o.clientHellos.first.map { hello in
+            let ms = hello.at.timestamp.milliseconds(until: o.last.timestamp)
+            return ms >= 1000 ? " for \(Int(ms / 1000)) s" : " for \(Int(ms)) ms"
+        } ?? ""
+        let end = o.rst[.client].map { "the client gave up (RST, frame \($0.frame))" }
+            ?? o.fin[.client].map { "the client gave up (FIN, frame \($0.frame))" } ?? "the capture ended"
+        return Verdict(.noServerResponse,
+                       "The server \(o.server) accepted the TCP connection but never answered the ClientHello\(waited); \(end). The server process is hung or overloaded, or something in between swallows TLS.",
+                       NextSteps.silentServer(o))
+    }
+
+    // MARK: alerts
+
+    var alertVerdict: Verdict? {
+        guard progress.failedByAlert, let alert = progress.decisiveAlert else { return nil }
+        let o = observation
+        guard let plain = alert.alert else { return encryptedAlertVerdict(alert) }
+        let code = plain.description
+        let said = "The \(alert.side.rawValue) sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))"
+        let beforeServerHello = o.serverHelloAt.map { alert.at.frame < $0.frame } ?? true
+        let hello = o.clientHello
+        let offered = hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "nothing we saw"
+
+        if code == .protocolVersion || code == .inappropriateFallback {
+            return Verdict(.protocolVersionMismatch, "\(said): no TLS version both sides accept. The client offered \(offered)\(chosenVersionText).",
+                           NextSteps.versionMismatch(o))
+        }
+        if alert.side == .server, beforeServerHello, let max = hello?.offeredVersions.max(), max < .tls12 {
+            return Verdict(.protocolVersionMismatch,
+                           "\(said) right after a ClientHello that offered only \(offered): the server accepts TLS 1.2 or later, whatever alert code it chose.",
+                           NextSteps.versionMismatch(o))
+        }
+        if code == .unrecognizedName {
+            return Verdict(.unrecognizedName, "\(said): the server has no certificate or virtual host for the name \(sniText).",
+                           NextSteps.unrecognizedName(o))
+        }
+        if code == .noApplicationProtocol {
+            let offeredALPN = hello?.alpnProtocols.joined(separator: ", ") ?? ""
+            return Verdict(.alpnMismatch, "\(said): no application protocol both sides accept. The client offered ALPN \(offeredALPN.isEmpty ? "none" : offeredALPN).",
+                           NextSteps.alpnMismatch(o))
+        }
+        if code == .certificateRequired {
+            return Verdict(.clientCertificateRequired, "\(said): the server requires a client certificate and the client sent none.",
+                           NextSteps.clientCertificate(o))
+        }
+        if alert.side == .server {
+            if o.certificateRequestAt != nil, !beforeServerHello {
+                let got = o.clientCertificateCount.map { $0 == 0 ? "an empty Certificate message" : "\($0) certificate(s) it did not accept" } ?? "no Certificate message"
+                return Verdict(.clientCertificateRequired,
+                               "\(said) after asking for a client certificate (CertificateRequest, frame \(o.certificateRequestAt!.frame)) and getting \(got).",
+                               NextSteps.clientCertificate(o))
+            }
+            if beforeServerHello, code == .handshakeFailure || code == .insufficientSecurity {
+                return Verdict(.cipherMismatch, "\(said) right after the ClientHello: no cipher suite (or group, or signature algorithm) both sides accept. \(offeredSuitesText)",
+                               NextSteps.cipherMismatch(o))
+            }
+            return Verdict(.unknown, "\(said) \(stage). \(alertMeaning(code))", NextSteps.generic(o))
+        }
+        // The client refused something the server sent.
+        switch code {
+        case .certificateExpired:
+            let which = certificates.expired.map { " Certificate \($0.subject) expired on \($0.notAfter.date); the capture was taken on \(o.first.timestamp.date)." } ?? " The certificates seen were valid at capture time: check the client's clock."
+            return Verdict(.certificateExpired, "\(said): the client rejected an expired certificate.\(which)", NextSteps.expired(o, certificates))
+        case .unknownCA:
+            if let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
+                return incompleteChainVerdict(missing: missing, how: "sent fatal alert 48 unknown_ca (frame \(alert.at.frame))")
+            }
+            return unknownCAVerdict(how: said)
+        case .badCertificate, .unsupportedCertificate, .certificateRevoked, .certificateUnknown, .userCanceled, .accessDenied:
+            return certificateProblemVerdict(alert: alert, how: "sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))")
+                ?? Verdict(.badCertificate, "\(said): the client rejected the server's certificate; the capture does not show why (not expired, chain and name look right).",
+                           NextSteps.badCertificate(o))
+        case .handshakeFailure, .insufficientSecurity, .illegalParameter:
+            return Verdict(.cipherMismatch, "\(said) after the server chose \(o.serverHello.map { "\($0.negotiatedVersion), \($0.cipherSuite)" } ?? "its parameters"): the client does not accept them.",
+                           NextSteps.cipherMismatch(o))
+        default:
+            return Verdict(.unknown, "\(said) \(stage). \(alertMeaning(code))", NextSteps.generic(o))
+        }
+    }
+
+    func encryptedAlertVerdict(_ alert: ObservedAlert) -> Verdict {
+        let o = observation
+        if let t = progress.tls13, t.clientRejected, let record = t.clientFirst {
+            let flight = t.serverFlight.map { "frame \($0.at.frame)" } ?? "?"
+            let close = o.rst[.client].map { " and reset the connection (frame \($0.frame))" }
+                ?? o.fin[.client].map { " and closed the connection (frame \($0.frame))" } ?? ""
+            var text = "TLS 1.3 hides the certificate, but the record pattern shows the client refused the server's flight: right after the server's encrypted handshake (from \(flight)) the client sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)),\(close). Most likely the client rejected the server's certificate (untrusted CA, missing intermediate, wrong name or expired)."
+            if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
+            return Verdict(.certificateRejected, text, NextSteps.certificateRejected(o))
+        }
+        if let t = progress.tls13, let record = t.serverRejected {
+            let clientFrame = t.clientFirst.map { "frame \($0.at.frame)" } ?? "?"
+            return Verdict(.clientCertificateRequired,
+                           "TLS 1.3 hides the alert, but right after the client's final flight (from \(clientFrame)) the server sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and nothing more: most likely it rejected a missing or unacceptable client certificate.",
+                           NextSteps.clientCertificate(o))
+        }
+        if alert.side == .server, o.certificateRequestAt != nil {
+            return Verdict(.clientCertificateRequired,
+                           "The server sent an encrypted alert (frame \(alert.at.frame)) after asking for a client certificate and receiving \(o.clientCertificateCount.map { $0 == 0 ? "none" : "\($0)" } ?? "none").",
+                           NextSteps.clientCertificate(o))
+        }
+        if alert.side == .client, o.serverCertificateAt != nil,
+           let problem = certificateProblemVerdict(alert: nil, how: "sent an encrypted alert (frame \(alert.at.frame))") {
+            return problem
+        }
+        return Verdict(.unknown, "The \(alert.side.rawValue) sent an encrypted alert during the handshake (frame \(alert.at.frame)) \(stage); without keys its code is hidden. Record a key log (SSLKEYLOGFILE) to decrypt it.",
+                       NextSteps.generic(o))
+    }
+
+    // MARK: certificates
+
+    /// A certificate problem that explains a client's refusal, in the order clients check: validity, chain,
+    /// trust, name.
+    func certificateProblemVerdict(alert: ObservedAlert?, how: String) -> Verdict? {
+        let o = observation
+        guard certificates.leaf != nil else { return nil }
+        let who = "The client \(how)"
+        if let cert = certificates.expired {
+            return Verdict(.certificateExpired, "\(who). Certificate \(cert.subject) expired on \(cert.notAfter.date); the capture was taken on \(o.first.timestamp.date).",
+                           NextSteps.expired(o, certificates))
+        }
+        if let cert = certificates.notYetValid {
+            return Verdict(.certificateExpired, "\(who). Certificate \(cert.subject) is not valid before \(cert.notBefore.date); the capture was taken on \(o.first.timestamp.date) (check clocks).",
+                           NextSteps.expired(o, certificates))
+        }
+        if let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
+            return incompleteChainVerdict(missing: missing, how: how)
+        }
+        if o.clientHello?.serverName == nil, !certificates.selfSignedLeaf, certificates.untrustedRoot == nil,
+           !certificates.leafNames.contains(o.server.address.description) {
+            return Verdict(.missingSNI,
+                           "\(who). The client sent no SNI, so the server answered with its default certificate for \(certificates.leafNames.joined(separator: ", ")).",
+                           NextSteps.missingSNI(o))
+        }
+        if certificates.untrustedRoot != nil { return unknownCAVerdict(how: who) }
+        if let presented = certificates.hostnameMismatch, let sni = o.clientHello?.serverName {
+            return Verdict(.hostnameMismatch,
+                           "\(who). The certificate does not cover \(sni): it is for \(presented.isEmpty ? "no DNS name" : presented.joined(separator: ", ")) (a wildcard covers exactly one label).",
+                           NextSteps.hostnameMismatch(o, certificates))
+        }
+        if let cn = certificates.commonNameOnly {
+            return Verdict(.hostnameMismatch,
+                           "\(who). The certificate names \(cn) only in its subject CN, with no subjectAltName: modern clients (Go, Chrome, Python 3.7+, curl with recent OpenSSL) ignore the CN.",
+                           NextSteps.hostnameMismatch(o, certificates))
+        }
+        if let product = certificates.interceptionProduct {
+            return Verdict(.unknownCA, "\(who). The certificate was issued by \(product): a TLS-terminating proxy or inspection product answered instead of the origin, and the client does not trust its CA.",
+                           NextSteps.proxy(o, product))
+        }
+        return nil
+    }
+
+    func incompleteChainVerdict(missing: String, how: String) -> Verdict {
+        let leaf = certificates.leaf.map { $0.subjectCommonName.map { "CN=\($0)" } ?? $0.subject } ?? "its leaf"
+        let count = certificates.summaries.count
+        let sent = count == 1 ? "only its leaf (\(leaf))" : "\(count) certificates starting with \(leaf)"
+        return Verdict(.incompleteChain,
+                       "The client \(how). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root.",
+                       NextSteps.incompleteChain(observation))
+    }
+
+    func unknownCAVerdict(how: String) -> Verdict {
+        var text = how.hasPrefix("The ") ? how : "The client \(how)"
+        if certificates.selfSignedLeaf, let leaf = certificates.leaf {
+            text += ": the server's certificate \(leaf.subject) is self-signed."
+        } else if let root = certificates.untrustedRoot {
+            text += ": the chain ends at \"\(root)\", a CA the client does not trust."
+        } else if let top = certificates.chain?.ordered.last ?? certificates.leaf {
+            text += ": the chain ends at \"\(top.issuer)\", a CA the client does not trust."
+        } else {
+            text += ": the client does not trust the CA that issued the server's certificate."
+        }
+        if let product = certificates.interceptionProduct {
+            text += " The issuer is \(product): a TLS-terminating proxy or inspection product answered, not the origin."
+            return Verdict(.unknownCA, text, NextSteps.proxy(observation, product))
+        }
+        return Verdict(.unknownCA, text, NextSteps.unknownCA(observation))
+    }
+
+    // MARK: missing bytes, silent closes, cut-off captures
+
+    var gapVerdict: Verdict? {
+        let o = observation
+        let missing = (o.missingBytes[.client] ?? 0) + (o.missingBytes[.server] ?? 0)
+        guard missing > 0 else { return nil }
+        let frame = [o.firstGap[.client], o.firstGap[.server]].compactMap { $0?.frame }.min().map { " (from frame \($0))" } ?? ""
+        return Verdict(.captureIncomplete,
+                       "\(missing) bytes of this connection's handshake were not captured\(frame): packets were dropped or cut by the snap length, so the handshake cannot be judged.",
+                       ["Capture again with the full snap length and a bigger buffer: `tcpdump -i IFACE -s 0 -B 8192 -w FILE.pcap 'tcp port \(o.server.port)'`."])
+    }
+
+    var silentCloseVerdict: Verdict? {
+        let o = observation
+        let closer: (side: Side, at: FrameMark, how: String)? =
+            o.rst[.client].map { (.client, $0, "reset the connection (RST") }
+            ?? o.rst[.server].map { (.server, $0, "reset the connection (RST") }
+            ?? o.fin[.client].map { (.client, $0, "closed the connection (FIN") }
+            ?? o.fin[.server].map { (.server, $0, "closed the connection (FIN") }
+        guard let closer else { return nil }
+        let how = "\(closer.how), frame \(closer.at.frame)) \(stage) without a TLS alert"
+        if closer.side == .client {
+            if o.isTLS13, progress.tls13?.serverFlight != nil, progress.tls13?.clientFirst == nil {
+                return Verdict(.certificateRejected,
+                               "TLS 1.3 hides the certificate, but the client \(how): right after the server's encrypted flight, the point where it checks the certificate. Most likely it rejected the certificate.",
+                               NextSteps.certificateRejected(o))
+            }
+            if o.serverCertificateAt != nil, let problem = certificateProblemVerdict(alert: nil, how: how) {
+                return problem
+            }
+        } else if o.certificateRequestAt != nil, o.clientCertificateCount ?? 0 == 0 {
+            return Verdict(.clientCertificateRequired,
+                           "The server \(how) after asking for a client certificate and getting none.", NextSteps.clientCertificate(o))
+        }
+        return Verdict(.connectionReset, "The \(closer.side.rawValue) \(how).", NextSteps.reset(o))
+    }
+
+    var incompleteVerdict: Verdict? {
+        let o = observation
+        if o.clientHellos.isEmpty, o.serverHellos.isEmpty, !o.encryptedRecords.isEmpty || !o.alerts.isEmpty {
+            return Verdict(.captureIncomplete, "The capture began after this connection's handshake: only encrypted records were seen, so the handshake cannot be judged.", [])
+        }
+        if o.clientHellos.isEmpty, o.serverHellos.isEmpty {
+            return nil
+        }
+        guard o.openAtEnd else { return nil }
+        let lastFrame = o.last.frame
+        return Verdict(.handshakeIncomplete,
+                       "The capture ends (last packet of this connection: frame \(lastFrame)) in the middle of the handshake, \(stage); what happened next is not in the file.",
+                       ["Capture for longer, or start the capture before reproducing the problem."])
+    }
+
+    var unknownVerdict: Verdict {
+        Verdict(.unknown, "The handshake did not complete (\(stage)) and the capture shows no alert, reset or close that explains why.", NextSteps.generic(observation))
+    }
+
+    // MARK: wording helpers
+
+    var sniText: String { observation.clientHello?.serverName.map { "\"\($0)\"" } ?? "(no SNI was sent)" }
+
+    var chosenVersionText: String {
+        guard let hello = observation.serverHello else { return "" }
+        return "; the server chose \(hello.negotiatedVersion)"
+    }
+
+    var offeredSuitesText: String {
+        guard let hello = observation.clientHello else { return "" }
+        let suites = hello.cipherSuites.filter { !$0.isSignalingOrGREASE }
+        let shown = suites.prefix(6).map(\.description).joined(separator: ", ")
+        var text = "The client offered \(HandshakeDetail.versionList(hello.offeredVersions)) with \(suites.count) suite\(suites.count == 1 ? "" : "s"): \(shown)\(suites.count > 6 ? ", …" : "")."
+        let names = suites.map(\.description)
+        if !names.isEmpty, !names.contains(where: { $0.contains("ECDHE") }), !hello.offeredVersions.contains(.tls13) {
+            text += " It offers no ECDHE suite"
+            text += names.contains(where: { $0.contains("GCM") }) ? "." : " and no AES-GCM (an old client, e.g. Java 7/8 defaults)."
+        }
+        return text
+    }
+
+    func alertMeaning(_ code: AlertDescription) -> String {
+        switch code {
+        case .badRecordMAC, .decryptError: "Keys or cryptographic parameters disagree (a middlebox altering bytes, or a broken implementation)."
+        case .decodeError, .illegalParameter, .unexpectedMessage: "One side sent a message the other could not parse or did not expect: an implementation bug or a middlebox."
+        case .internalError: "The sender hit an internal error: check its logs."
+        case .missingExtension, .unsupportedExtension: "An extension was missing or not acceptable."
+        case .unknownPSKIdentity: "The server does not know the pre-shared key identity the client used."
+        default: "The alert code names the reason."
+        }
+    }
+}

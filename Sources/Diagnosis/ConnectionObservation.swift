@@ -1,0 +1,109 @@
+import WireFormat
+import PacketDecoding
+import TLSDissector
+
+/// A point in the capture: frame number and time.
+public struct FrameMark: Sendable, Hashable {
+    public var frame: Int
+    public var timestamp: Timestamp
+    public init(frame: Int, timestamp: Timestamp) { self.frame = frame; self.timestamp = timestamp }
+}
+
+/// A record whose content the capture cannot show (application data, TLS 1.3 handshake, encrypted alert).
+public struct EncryptedRecordMark: Sendable, Hashable {
+    public var side: Side
+    public var contentType: ContentType
+    public var length: Int
+    public var at: FrameMark
+    public init(side: Side, contentType: ContentType, length: Int, at: FrameMark) {
+        self.side = side
+        self.contentType = contentType
+        self.length = length
+        self.at = at
+    }
+}
+
+/// An alert as seen: plaintext (decoded) or an encrypted record that is one.
+public struct ObservedAlert: Sendable, Hashable {
+    public var side: Side
+    /// nil when encrypted.
+    public var alert: Alert?
+    public var at: FrameMark
+    public init(side: Side, alert: Alert?, at: FrameMark) { self.side = side; self.alert = alert; self.at = at }
+    public var isFatal: Bool { alert?.level == .fatal }
+}
+
+/// Everything the capture showed about one connection, before any judgement. Built by the analysis
+/// pipeline from reassembled TCP events and TLS events; judged by `Diagnoser`.
+public struct ConnectionObservation: Sendable {
+    public var client: Endpoint
+    public var server: Endpoint
+    /// True when roles came from a SYN or SYN-ACK rather than a guess.
+    public var rolesFromHandshake: Bool
+    public var first: FrameMark
+    public var last: FrameMark
+
+    // TCP
+    public var clientSYN: FrameMark?
+    public var clientSYNCount = 0
+    public var serverSYNACK: FrameMark?
+    public var fin: [Side: FrameMark] = [:]
+    public var rst: [Side: FrameMark] = [:]
+    /// Bytes never captured, per side, with the first frame after which they were missing.
+    public var missingBytes: [Side: Int] = [:]
+    public var firstGap: [Side: FrameMark] = [:]
+    /// The connection was still open when the capture ended (or it was let go for being idle).
+    public var openAtEnd = false
+    /// Payload bytes per side (captured, in order).
+    public var payloadBytes: [Side: Int] = [:]
+
+    // TLS
+    public var timeline: [TimelineEntry] = []
+    public var timelineDropped = 0
+    public var clientHellos: [(hello: ClientHello, at: FrameMark)] = []
+    public var serverHellos: [(hello: ServerHello, at: FrameMark)] = []
+    public var serverCertificates: [[UInt8]] = []
+    public var serverCertificateAt: FrameMark?
+    public var certificateRequestAt: FrameMark?
+    /// Certificates the client sent in answer to a CertificateRequest (nil: no Certificate message seen).
+    public var clientCertificateCount: Int?
+    public var clientCertificateAt: FrameMark?
+    public var serverHelloDoneAt: FrameMark?
+    public var clientKeyExchangeAt: FrameMark?
+    public var changeCipherSpec: [Side: FrameMark] = [:]
+    /// First handshake record after ChangeCipherSpec per side (the encrypted Finished in TLS ≤ 1.2).
+    public var encryptedFinished: [Side: FrameMark] = [:]
+    /// Application-data records per side (TLS ≤ 1.2) or encrypted records (TLS 1.3), first ones kept.
+    public var encryptedRecords: [EncryptedRecordMark] = []
+    public var encryptedRecordCount: [Side: Int] = [:]
+    public var alerts: [ObservedAlert] = []
+    public var notTLS: (side: Side, protocol: NonTLSProtocol, at: FrameMark)?
+    public var malformed: [(side: Side, error: TLSParseError, at: FrameMark)] = []
+    public var resynchronizations = 0
+    public var newSessionTicketSeen = false
+
+    public init(client: Endpoint, server: Endpoint, rolesFromHandshake: Bool, first: FrameMark) {
+        self.client = client
+        self.server = server
+        self.rolesFromHandshake = rolesFromHandshake
+        self.first = first
+        self.last = first
+    }
+
+    public var clientHello: ClientHello? { clientHellos.first?.hello }
+    /// The ServerHello that is not a HelloRetryRequest.
+    public var serverHello: ServerHello? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.hello }
+    public var serverHelloAt: FrameMark? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.at }
+    public var sawHelloRetryRequest: Bool { serverHellos.contains { $0.hello.isHelloRetryRequest } }
+    public var negotiatedVersion: ProtocolVersion? { serverHello?.negotiatedVersion }
+    public var isTLS13: Bool { negotiatedVersion == .tls13 }
+    public var sawAnyTLS: Bool { !clientHellos.isEmpty || !serverHellos.isEmpty || !encryptedRecords.isEmpty || !alerts.isEmpty }
+
+    /// Maximum timeline entries kept; the rest are counted.
+    public static let timelineLimit = 80
+    public static let encryptedRecordLimit = 24
+
+    public mutating func addTimeline(_ entry: TimelineEntry) {
+        if timeline.count < Self.timelineLimit { timeline.append(entry) } else { timelineDropped += 1 }
+    }
+}

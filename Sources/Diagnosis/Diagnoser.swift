@@ -1,0 +1,136 @@
+import WireFormat
+import TLSDissector
+import CertificateAnalysis
+
+/// A verdict: the cause word, a sentence or three for the ticket, and what to do next.
+public struct Verdict: Sendable {
+    public var cause: Cause
+    public var explanation: String
+    public var nextSteps: [String]
+    public init(_ cause: Cause, _ explanation: String, _ nextSteps: [String] = []) {
+        self.cause = cause
+        self.explanation = explanation
+        self.nextSteps = nextSteps
+    }
+}
+
+/// Turns an observation into the report contract's connection object: stage, alert, ended_by, cause,
+/// explanation and next steps. Decides from the whole exchange, not from the alert code alone.
+public struct Diagnoser {
+    public let observation: ConnectionObservation
+    public let progress: HandshakeProgress
+    public let certificates: CertificateFindings
+
+    public init(observation: ConnectionObservation, certificates: CertificateFindings) {
+        self.observation = observation
+        self.progress = HandshakeProgress(observation)
+        self.certificates = certificates
+    }
+
+    public func report(id: Int) -> ConnectionReport {
+        let o = observation
+        var report = ConnectionReport(id: id, client: o.client, server: o.server, firstFrame: o.first.frame,
+                                      lastFrame: o.last.frame, firstPacket: o.first.timestamp, lastPacket: o.last.timestamp)
+        if let hello = o.clientHello {
+            report.sni = hello.serverName
+            report.offeredVersions = hello.offeredVersions
+            report.offeredCipherSuites = hello.cipherSuites
+            report.alpnOffered = hello.alpnProtocols
+        }
+        if let hello = o.serverHello {
+            report.version = hello.negotiatedVersion
+            report.cipherSuite = hello.cipherSuite
+            report.alpn = hello.alpnProtocol
+            report.resumed = isResumption
+        }
+        report.helloRetryRequest = o.sawHelloRetryRequest
+        report.timeline = o.timeline
+        report.established = progress.established
+        report.stage = stage
+        report.alert = progress.decisiveAlert.map {
+            AlertReport(from: $0.side, level: $0.alert?.level, description: $0.alert?.description,
+                        encrypted: $0.alert == nil, frame: $0.at.frame)
+        }
+        report.endedBy = endedBy
+        let verdict = self.verdict
+        report.cause = verdict.cause
+        report.explanation = verdict.explanation
+        report.nextSteps = verdict.nextSteps
+        report.certificates = certificates.summaries
+        report.trust = certificates.trust
+        report.warnings = warnings(verdict: verdict)
+        return report
+    }
+
+    /// TLS 1.3 PSK accepted, or a TLS ≤ 1.2 abbreviated handshake (server ChangeCipherSpec without a
+    /// Certificate: RFC 5246 §7.3, session resumed from an ID or ticket).
+    var isResumption: Bool {
+        let o = observation
+        if let hello = o.serverHello, hello.acceptsPreSharedKey { return true }
+        return !o.isTLS13 && o.changeCipherSpec[.server] != nil && o.serverCertificateAt == nil
+            && o.serverHelloDoneAt == nil && o.serverHello != nil
+    }
+
+    var endedBy: EndedBy {
+        let o = observation
+        if progress.failedByAlert { return .alert }
+        if !o.rst.isEmpty { return .rst }
+        if !o.fin.isEmpty { return o.openAtEnd ? .captureEnd : .fin }
+        return o.openAtEnd ? .captureEnd : .open
+    }
+
+    /// Where it stopped: `complete`, or `after <last handshake step before the failure>`.
+    var stage: String {
+        if progress.established { return "complete" }
+        let o = observation
+        let cutoff = progress.decisiveAlert?.at.frame ?? Int.max
+        let steps = o.timeline.filter {
+            ($0.kind == .handshakeMessage || $0.kind == .changeCipherSpec || $0.kind == .encrypted) && $0.frame <= cutoff
+        }
+        guard let last = steps.last else {
+            if o.clientSYN != nil && o.serverSYNACK == nil { return "TCP handshake" }
+            return o.notTLS != nil ? "first bytes" : "before ClientHello"
+        }
+        if o.isTLS13, last.kind == .encrypted {
+            return last.from == .server ? "after the server's encrypted handshake flight" : "after the client's Finished"
+        }
+        if last.kind == .encrypted { return "after \(last.from.rawValue) Finished" }
+        if last.message == "Certificate" || last.message == "ChangeCipherSpec" {
+            return "after \(last.from.rawValue) \(last.message)"
+        }
+        return "after \(last.message)"
+    }
+
+    func warnings(verdict: Verdict) -> [String] {
+        let o = observation
+        var result: [String] = []
+        for side in [Side.client, .server] {
+            if let missing = o.missingBytes[side], missing > 0 {
+                let frame = o.firstGap[side].map { " (first after frame \($0.frame))" } ?? ""
+                result.append("\(missing) bytes from the \(side.rawValue) were not captured\(frame)")
+            }
+        }
+        for bad in o.malformed.prefix(3) {
+            result.append("malformed TLS from the \(bad.side.rawValue) in frame \(bad.at.frame): \(bad.error)")
+        }
+        if o.timelineDropped > 0 { result.append("timeline shortened: \(o.timelineDropped) later events not listed") }
+        if !o.rolesFromHandshake { result.append("the capture starts after the TCP handshake; client and server were inferred") }
+        result += certificates.unreadable
+        for cert in certificates.expiringSoon {
+            result.append("certificate \(cert.subject) expires \(cert.notAfter.date), within 14 days of the capture")
+        }
+        if verdict.cause != .hostnameMismatch, let cn = certificates.commonNameOnly {
+            result.append("the certificate names \(cn) only in its CN, without subjectAltName: Go, Chrome and Python 3.7+ reject it")
+        }
+        if verdict.cause == .ok, let mismatch = certificates.hostnameMismatch, let sni = o.clientHello?.serverName {
+            result.append("the certificate does not cover \(sni) (it covers \(mismatch.joined(separator: ", "))), yet the client went on")
+        }
+        if verdict.cause == .ok, let expired = certificates.expired {
+            result.append("certificate \(expired.subject) had expired on \(expired.notAfter.date), yet the client went on")
+        }
+        if let product = certificates.interceptionProduct {
+            result.append("the certificate was issued by \(product): a TLS-terminating proxy or inspection product answered, not the origin server")
+        }
+        return result
+    }
+}

@@ -1,0 +1,108 @@
+import TLSDissector
+
+/// How far a handshake got, read from an observation: established or not, the alert that ended it, and, for
+/// TLS 1.3 without keys, what the sizes and order of encrypted records imply.
+public struct HandshakeProgress: Sendable {
+    /// TLS 1.3 records without keys (RFC 8446 §5.2): an encrypted alert is 2 bytes + 1 content type + a 16-byte
+    /// AEAD tag = 19 bytes (11 with CCM_8); nothing else in a handshake is that small. Allow a little padding.
+    public static let alertSizedRecordLimit = 24
+
+    public struct TLS13Inference: Sendable, Hashable {
+        /// The server's first encrypted record (start of EncryptedExtensions … Finished).
+        public var serverFlight: EncryptedRecordMark?
+        /// The client's first encrypted record after the server's flight.
+        public var clientFirst: EncryptedRecordMark?
+        /// The client's first record is alert-sized: it refused the server's flight (usually its certificate).
+        public var clientRejected: Bool
+        /// After the client's Finished, the server answered with an alert-sized record and nothing more.
+        public var serverRejected: EncryptedRecordMark?
+        /// Something larger than an alert followed the client's Finished (NewSessionTicket, data).
+        public var confirmed: Bool
+    }
+
+    public var established: Bool
+    /// Established and data flowing, or failed: later bytes cannot change the verdict.
+    public var outcomeKnown: Bool
+    /// A fatal alert (plaintext, or encrypted during the handshake) was sent.
+    public var failedByAlert: Bool
+    /// The alert of the contract: the first fatal one, else an encrypted one during the handshake, else the last.
+    public var decisiveAlert: ObservedAlert?
+    public var tls13: TLS13Inference?
+
+    public init(_ o: ConnectionObservation) {
+        let firstFatal = o.alerts.first { $0.isFatal }
+        let handshakeDoneFrame = HandshakeProgress.tls12CompletionFrame(o)
+        // An encrypted TLS ≤ 1.2 alert before both Finished messages ends the handshake.
+        let encryptedDuringHandshake = o.alerts.first { alert in
+            alert.alert == nil && (handshakeDoneFrame == nil || alert.at.frame < handshakeDoneFrame!)
+        }
+        var tls13: TLS13Inference?
+        if o.isTLS13 { tls13 = HandshakeProgress.inferTLS13(o) }
+        self.tls13 = tls13
+
+        var decisive = firstFatal ?? encryptedDuringHandshake
+        if decisive == nil, let t = tls13 {
+            if t.clientRejected, let record = t.clientFirst {
+                decisive = ObservedAlert(side: .client, alert: nil, at: record.at)
+            } else if let record = t.serverRejected {
+                decisive = ObservedAlert(side: .server, alert: nil, at: record.at)
+            }
+        }
+        if decisive == nil, !o.alerts.isEmpty, !o.isTLS13 || o.alerts.contains(where: { $0.alert != nil }) {
+            // Warnings only (e.g. unrecognized_name as a warning): the last one seen, per the contract.
+            decisive = o.alerts.last(where: { $0.alert != nil }) ?? (handshakeDoneFrame == nil ? o.alerts.last : nil)
+        }
+        self.decisiveAlert = decisive
+        let fatalBeforeDone = firstFatal.map { alert in handshakeDoneFrame.map { alert.at.frame < $0 } ?? true } ?? false
+        self.failedByAlert = fatalBeforeDone || encryptedDuringHandshake != nil
+            || tls13?.clientRejected == true || tls13?.serverRejected != nil
+
+        if o.isTLS13, let t = tls13 {
+            established = t.clientFirst != nil && !t.clientRejected && t.serverRejected == nil && firstFatal == nil
+            outcomeKnown = (established && t.confirmed) || failedByAlert
+        } else {
+            established = handshakeDoneFrame != nil && !fatalBeforeDone && encryptedDuringHandshake == nil
+            let dataFlowing = o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
+            outcomeKnown = (established && dataFlowing) || failedByAlert
+        }
+    }
+
+    /// The frame of the later Finished in a TLS ≤ 1.2 handshake (both sides sent ChangeCipherSpec and an
+    /// encrypted handshake record), or nil.
+    static func tls12CompletionFrame(_ o: ConnectionObservation) -> Int? {
+        guard !o.isTLS13, o.changeCipherSpec[.client] != nil, o.changeCipherSpec[.server] != nil,
+              let c = o.encryptedFinished[.client], let s = o.encryptedFinished[.server] else { return nil }
+        return max(c.frame, s.frame)
+    }
+
+    static func inferTLS13(_ o: ConnectionObservation) -> TLS13Inference {
+        let records = o.encryptedRecords.filter { $0.contentType == .applicationData }
+        let serverFlight = records.first { $0.side == .server }
+        var clientFirst: EncryptedRecordMark?
+        var serverRejected: EncryptedRecordMark?
+        var confirmed = false
+        var clientRejected = false
+        if let flight = serverFlight {
+            // Records the client sent before the server's flight are 0-RTT early data: not an answer to it.
+            let afterFlight = records.drop { $0.side == .client || $0.at.frame < flight.at.frame }
+            clientFirst = afterFlight.first { $0.side == .client }
+            if let first = clientFirst {
+                clientRejected = first.length <= alertSizedRecordLimit
+                if !clientRejected {
+                    let afterClient = afterFlight.drop { $0.at.frame <= first.at.frame }
+                    let serverAfter = afterClient.filter { $0.side == .server }
+                    if let next = serverAfter.first, next.length <= alertSizedRecordLimit,
+                       !serverAfter.dropFirst().contains(where: { $0.length > alertSizedRecordLimit }) {
+                        serverRejected = next
+                    }
+                    // A client-certificate flight is several records, so client records alone confirm only
+                    // when there are more of them than such a flight has.
+                    confirmed = serverAfter.contains { $0.length > alertSizedRecordLimit }
+                        || afterClient.filter { $0.side == .client }.count >= 4
+                }
+            }
+        }
+        return TLS13Inference(serverFlight: serverFlight, clientFirst: clientFirst, clientRejected: clientRejected,
+                              serverRejected: serverRejected, confirmed: confirmed)
+    }
+}

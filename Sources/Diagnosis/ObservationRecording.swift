@@ -1,0 +1,113 @@
+import WireFormat
+import TLSDissector
+
+// How TLS events become facts in a `ConnectionObservation`: each kept once, the timeline bounded.
+extension ConnectionObservation {
+    public mutating func recordHandshake(_ message: HandshakeMessage, side: Side, at: FrameMark) {
+        addTimeline(TimelineEntry(from: side, kind: .handshakeMessage, message: Self.name(of: message),
+                                  frame: at.frame, timestamp: at.timestamp, detail: HandshakeDetail.describe(message)))
+        switch message {
+        case .clientHello(let hello) where side == .client:
+            if clientHellos.count < 4 { clientHellos.append((hello, at)) }
+        case .serverHello(let hello) where side == .server:
+            if serverHellos.count < 4 { serverHellos.append((hello, at)) }
+        case .certificate(let certificate):
+            if side == .server {
+                if serverCertificateAt == nil {
+                    serverCertificates = certificate.certificates
+                    serverCertificateAt = at
+                }
+            } else if clientCertificateCount == nil {
+                clientCertificateCount = certificate.certificates.count
+                clientCertificateAt = at
+            }
+        case .certificateRequest where side == .server:
+            certificateRequestAt = certificateRequestAt ?? at
+        case .serverHelloDone where side == .server:
+            serverHelloDoneAt = serverHelloDoneAt ?? at
+        case .clientKeyExchange where side == .client:
+            clientKeyExchangeAt = clientKeyExchangeAt ?? at
+        case .newSessionTicket:
+            newSessionTicketSeen = true
+        default:
+            break
+        }
+    }
+
+    public mutating func recordChangeCipherSpec(side: Side, at: FrameMark) {
+        if changeCipherSpec[side] == nil {
+            changeCipherSpec[side] = at
+            addTimeline(TimelineEntry(from: side, kind: .changeCipherSpec, message: "ChangeCipherSpec",
+                                      frame: at.frame, timestamp: at.timestamp))
+        }
+    }
+
+    public mutating func recordAlert(_ alert: ObservedAlert) {
+        if alerts.count < 16 { alerts.append(alert) }
+        let detail: String
+        if let plain = alert.alert {
+            detail = "\(plain.level) \(plain.description.name) (\(plain.description.rawValue))"
+        } else {
+            detail = "encrypted"
+        }
+        addTimeline(TimelineEntry(from: alert.side, kind: .alert, message: "Alert", frame: alert.at.frame,
+                                  timestamp: alert.at.timestamp, detail: detail))
+    }
+
+    /// Encrypted records: a TLS ≤ 1.2 handshake record after ChangeCipherSpec is the Finished; an encrypted
+    /// alert record is an alert whose content is hidden; the rest is kept (bounded) for the TLS 1.3 reasoning.
+    public mutating func recordEncrypted(_ record: EncryptedRecordMark) {
+        encryptedRecordCount[record.side, default: 0] += 1
+        switch record.contentType {
+        case .handshake where encryptedFinished[record.side] == nil:
+            encryptedFinished[record.side] = record.at
+            addTimeline(TimelineEntry(from: record.side, kind: .encrypted, message: "Finished",
+                                      frame: record.at.frame, timestamp: record.at.timestamp,
+                                      detail: "encrypted, \(record.length) bytes"))
+            return
+        case .alert:
+            recordAlert(ObservedAlert(side: record.side, alert: nil, at: record.at))
+            return
+        default:
+            break
+        }
+        if encryptedRecords.count < Self.encryptedRecordLimit {
+            encryptedRecords.append(record)
+            let count = encryptedRecords.filter { $0.side == record.side }.count
+            if count <= 6 {
+                addTimeline(TimelineEntry(from: record.side, kind: .encrypted, message: "EncryptedRecord",
+                                          frame: record.at.frame, timestamp: record.at.timestamp,
+                                          detail: "\(record.length) bytes"))
+            }
+        }
+    }
+
+    public mutating func recordNotTLS(_ proto: NonTLSProtocol, side: Side, at: FrameMark) {
+        if notTLS == nil { notTLS = (side, proto, at) }
+        addTimeline(TimelineEntry(from: side, kind: .other, message: "Not TLS", frame: at.frame,
+                                  timestamp: at.timestamp, detail: "\(proto.name): \(proto.preview)"))
+    }
+
+    public mutating func recordMalformed(_ error: TLSParseError, side: Side, at: FrameMark) {
+        if malformed.count < 8 { malformed.append((side, error, at)) }
+    }
+
+    /// Client and server were guessed the wrong way round.
+    public mutating func swapRoles() {
+        swap(&client, &server)
+        func flip(_ side: Side) -> Side { side == .client ? .server : .client }
+        fin = Dictionary(uniqueKeysWithValues: fin.map { (flip($0.key), $0.value) })
+        rst = Dictionary(uniqueKeysWithValues: rst.map { (flip($0.key), $0.value) })
+        missingBytes = Dictionary(uniqueKeysWithValues: missingBytes.map { (flip($0.key), $0.value) })
+        firstGap = Dictionary(uniqueKeysWithValues: firstGap.map { (flip($0.key), $0.value) })
+        payloadBytes = Dictionary(uniqueKeysWithValues: payloadBytes.map { (flip($0.key), $0.value) })
+        timeline = timeline.map { var entry = $0; entry.from = flip(entry.from); return entry }
+    }
+
+    static func name(of message: HandshakeMessage) -> String {
+        switch message {
+        case .serverHello(let hello) where hello.isHelloRetryRequest: "HelloRetryRequest"
+        default: message.type.description
+        }
+    }
+}

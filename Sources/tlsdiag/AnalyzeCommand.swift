@@ -1,0 +1,44 @@
+import ArgumentParser
+import WireFormat
+import PacketCapture
+import CertificateAnalysis
+import Analysis
+import Reports
+
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Analyze a pcap or pcapng capture file (`-` reads standard input)."
+    )
+
+    @Argument(help: "The capture: pcap (µs or ns) or pcapng, as tcpdump, tshark or dumpcap write it; `-` for stdin.")
+    var capture: String
+
+    @Option(name: .long, help: "Report format: text, json or markdown.")
+    var format: ReportFormat = .text
+
+    @OptionGroup var portOptions: PortOptions
+
+    @Option(name: .long, help: ArgumentHelp("An NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and alerts.", valueName: "FILE"))
+    var keylog: String?
+
+    @Option(name: .customLong("ca-bundle"), help: ArgumentHelp("Trusted roots (PEM) to judge certificate chains; default: the system bundle when present.", valueName: "FILE"))
+    var caBundle: String?
+
+    func run() throws {
+        var options = AnalysisOptions()
+        options.ports = portOptions.ports
+        options.trustStore = try TrustStoreLoader.load(explicitPath: caBundle)
+        let reader: CaptureFileReader
+        do {
+            reader = try CaptureFileReader(path: capture)
+        } catch {
+            fail(error.message)
+        }
+        let report = CaptureAnalysis.run(reader: reader, options: options, showProgress: Terminal.standardErrorIsTerminal && format != .json)
+        printOut(ReportRenderer.render(report, as: format, toolVersion: TLSDiag.version))
+        if report.connections.contains(where: { $0.failed }) {
+            throw ExitCode(1)
+        }
+    }
+}

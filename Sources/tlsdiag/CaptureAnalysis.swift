@@ -1,0 +1,71 @@
+import WireFormat
+import PacketCapture
+import Analysis
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a capture file to the end through the analyzer.
+enum CaptureAnalysis {
+    /// Files above this size show a progress line on a terminal.
+    static let progressThreshold = 100 << 20
+
+    static func run(reader: CaptureFileReader, options: AnalysisOptions, showProgress: Bool) -> AnalysisReport {
+        var analyzer = Analyzer(options: options)
+        var packets = 0
+        var bytes = 0
+        var first: Timestamp?
+        var last: Timestamp?
+        let fileSize = showProgress ? Self.fileSize(reader.path) : 0
+        var progress = showProgress && fileSize > progressThreshold ? ProgressLine(total: fileSize) : nil
+        while let packet = reader.nextPacket() {
+            packets += 1
+            bytes += packet.bytes.count
+            if first == nil { first = packet.timestamp }
+            last = packet.timestamp
+            analyzer.process(packet)
+            if packets & 0xffff == 0 { progress?.update(bytesRead: bytes + packets * 16, packets: packets) }
+        }
+        progress?.finish()
+        let capture = CaptureSummary(file: reader.path, format: reader.format, linkType: reader.linkType,
+                                     packets: packets, bytes: bytes, firstPacket: first, lastPacket: last,
+                                     warnings: reader.warnings)
+        return analyzer.finish(capture: capture)
+    }
+
+    static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0 else { return 0 }
+        return Int(info.st_size)
+    }
+}
+
+/// `reading incident.pcap: 412 MB of 1.2 GB (34%), 1,234,567 packets, 850 MB/s` on stderr, rewritten in place.
+struct ProgressLine {
+    let total: Int
+    let start = ProgressLine.now()
+    var lastDraw = 0.0
+
+    init(total: Int) { self.total = total }
+
+    mutating func update(bytesRead: Int, packets: Int) {
+        let now = ProgressLine.now()
+        guard now - lastDraw >= 0.25 else { return }
+        lastDraw = now
+        let rate = Double(bytesRead) / max(now - start, 0.001) / 1e6
+        let percent = total > 0 ? min(100, bytesRead * 100 / total) : 0
+        Terminal.write("\r\u{1b}[Kreading: \(bytesRead >> 20) MB of \(total >> 20) MB (\(percent)%), \(packets) packets, \(Int(rate)) MB/s", to: STDERR_FILENO)
+    }
+
+    func finish() {
+        Terminal.write("\r\u{1b}[K", to: STDERR_FILENO)
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

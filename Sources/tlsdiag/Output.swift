@@ -1,0 +1,40 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes straight to file descriptors: no shared stdio state, so it is safe under strict concurrency,
+/// and each call is flushed (live JSON Lines must reach `| jq` at once).
+enum Terminal {
+    static func write(_ text: String, to fd: Int32) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return   // EPIPE and the like: the reader went away; nothing useful to do.
+                }
+                offset += written
+            }
+        }
+    }
+
+    static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+}
+
+func printOut(_ text: String) {
+    Terminal.write(text, to: STDOUT_FILENO)
+}
+
+func printError(_ text: String) {
+    Terminal.write(text + "\n", to: STDERR_FILENO)
+}
+
+/// A one-line error on stderr and exit status 2, per the report contract.
+func fail(_ message: String) -> Never {
+    printError("tlsdiag: \(message)")
+    exit(2)
+}
