@@ -85,7 +85,9 @@ public struct Diagnoser {
         let o = observation
         let cutoff = progress.decisiveAlert?.at.frame ?? Int.max
         let steps = o.timeline.filter {
-            ($0.kind == .handshakeMessage || $0.kind == .changeCipherSpec || $0.kind == .encrypted) && $0.frame <= cutoff
+            // The decisive alert's own record (TLS 1.3: an alert-sized encrypted record) is not a step.
+            ($0.kind == .handshakeMessage || $0.kind == .changeCipherSpec || $0.kind == .encrypted)
+                && ($0.frame < cutoff || ($0.frame == cutoff && $0.kind != .encrypted))
         }
         guard let last = steps.last else {
             if o.clientSYN != nil && o.serverSYNACK == nil { return "TCP handshake" }

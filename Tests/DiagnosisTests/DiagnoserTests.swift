@@ -1,0 +1,152 @@
+import Testing
+import TLSDissector
+@testable import Diagnosis
+
+/// The causes that follow from the exchange alone (certificate causes are tested with real certificates
+/// in the sample-capture tests).
+@Suite struct DiagnoserTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var name: String
+        var cause: Cause
+        var established: Bool
+        var endedBy: EndedBy
+        var alertFrom: Side?
+        var build: @Sendable () -> ObservationBuilder
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "SYN answered by RST", cause: .tcpRefused, established: false, endedBy: .rst, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.syn(); return b.rst(.server)
+        },
+        Case(name: "SYNs without answer", cause: .noServerResponse, established: false, endedBy: .captureEnd, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.syn(count: 3); return b.captureEnds()
+        },
+        Case(name: "ClientHello never answered, client gives up", cause: .noServerResponse, established: false, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); return b.fin(.client)
+        },
+        Case(name: "server resets after ClientHello", cause: .connectionReset, established: false, endedBy: .rst, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); return b.rst(.server)
+        },
+        Case(name: "TLS 1.0-only client gets handshake_failure", cause: .protocolVersionMismatch, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(versions: [], legacy: .tls10)
+            return b.alert(.server, .handshakeFailure)
+        },
+        Case(name: "protocol_version alert", cause: .protocolVersionMismatch, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); return b.alert(.server, .protocolVersion)
+        },
+        Case(name: "handshake_failure right after a modern ClientHello", cause: .cipherMismatch, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); return b.alert(.server, .handshakeFailure)
+        },
+        Case(name: "unrecognized_name", cause: .unrecognizedName, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); return b.alert(.server, .unrecognizedName)
+        },
+        Case(name: "no_application_protocol", cause: .alpnMismatch, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(alpn: ["h2"]); return b.alert(.server, .noApplicationProtocol)
+        },
+        Case(name: "handshake_failure after CertificateRequest and an empty Certificate", cause: .clientCertificateRequired, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tls12Handshake(certificateRequest: true, clientCertificates: 0)
+            return b.alert(.server, .handshakeFailure)
+        },
+        Case(name: "bad_certificate from the server about the client's certificate", cause: .clientCertificateRequired, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tls12Handshake(certificateRequest: true, clientCertificates: 1)
+            return b.alert(.server, .badCertificate)
+        },
+        Case(name: "server HTTP reply", cause: .notTLS, established: false, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello()
+            _ = b.notTLS(.server, "HTTP", "HTTP/1.1 400 Bad Request\\r\\n"); return b.fin(.server)
+        },
+        Case(name: "TLS 1.2 success with data", cause: .ok, established: true, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tls12Handshake(); _ = b.ccs(.client); _ = b.encrypted(.client, .handshake, length: 40)
+            _ = b.ccs(.server); _ = b.encrypted(.server, .handshake, length: 40); _ = b.encrypted(.client, length: 100)
+            return b.fin(.client)
+        },
+        Case(name: "TLS 1.3 success", cause: .ok, established: true, endedBy: .open, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 2400); _ = b.encrypted(.client, length: 53); _ = b.encrypted(.server, length: 250)
+            return b
+        },
+        Case(name: "TLS 1.3 client refuses the server's flight", cause: .certificateRejected, established: false, endedBy: .alert, alertFrom: .client) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 2400); _ = b.ccs(.client); _ = b.encrypted(.client, length: 19)
+            return b.rst(.client)
+        },
+        Case(name: "TLS 1.3 server refuses the client's flight", cause: .clientCertificateRequired, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 2400); _ = b.encrypted(.client, length: 80); _ = b.encrypted(.server, length: 19)
+            return b.fin(.server)
+        },
+        Case(name: "TLS 1.3 client closes after the server's flight without an alert", cause: .certificateRejected, established: false, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 2400); return b.fin(.client)
+        },
+        Case(name: "warning unrecognized_name then success", cause: .ok, established: true, endedBy: .open, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello()
+            _ = b.alert(.server, .unrecognizedName, level: .warning); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 2400); _ = b.encrypted(.client, length: 53); return b.encrypted(.server, length: 250)
+        },
+        Case(name: "bytes missing mid-handshake", cause: .captureIncomplete, established: false, endedBy: .captureEnd, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls12)
+            _ = b.gap(.server, bytes: 1448); return b.captureEnds()
+        },
+        Case(name: "capture ends after ServerHello", cause: .handshakeIncomplete, established: false, endedBy: .captureEnd, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls12); return b.captureEnds()
+        },
+        Case(name: "mid-stream capture", cause: .captureIncomplete, established: false, endedBy: .captureEnd, alertFrom: nil) {
+            var b = ObservationBuilder(); b.observation.rolesFromHandshake = false
+            _ = b.encrypted(.client, length: 500); _ = b.encrypted(.server, length: 1400); return b.captureEnds()
+        },
+    ]
+
+    @Test(arguments: cases)
+    func decidesTheCause(_ c: Case) {
+        let report = c.build().diagnose()
+        #expect(report.cause == c.cause, "\(report.explanation)")
+        #expect(report.established == c.established)
+        #expect(report.endedBy == c.endedBy)
+        #expect(report.alert?.from == c.alertFrom)
+        #expect(!report.explanation.isEmpty)
+        if c.cause != .ok && c.cause != .captureIncomplete && c.cause != .handshakeIncomplete {
+            #expect(!report.nextSteps.isEmpty)
+        }
+    }
+
+    @Test func explanationNamesWhatTheClientOffered() {
+        var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.alert(.server, .handshakeFailure)
+        let report = b.diagnose()
+        #expect(report.explanation.contains("offered"))
+        #expect(report.stage == "after ClientHello")
+        #expect(report.alert?.frame == 4)
+        #expect(report.alert?.encrypted == false)
+    }
+
+    @Test func encryptedTLS13AlertHasNoCode() {
+        var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+        _ = b.encrypted(.server, length: 2400); _ = b.encrypted(.client, length: 19); _ = b.fin(.client)
+        let report = b.diagnose()
+        #expect(report.alert?.encrypted == true)
+        #expect(report.alert?.description == nil && report.alert?.level == nil)
+        #expect(report.alert?.frame == 6)
+        #expect(report.stage == "after the server's encrypted handshake flight")
+    }
+
+    @Test func resumptionIsRecognized() {
+        var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls12)
+        _ = b.ccs(.server); _ = b.encrypted(.server, .handshake, length: 40); _ = b.ccs(.client)
+        _ = b.encrypted(.client, .handshake, length: 40); _ = b.encrypted(.client, length: 300)
+        let report = b.diagnose()
+        #expect(report.established && report.resumed && report.cause == .ok)
+    }
+}
+
+@Suite struct PeerContextTests {
+    @Test func mismatchNamesWhatOtherClientsGot() {
+        var ok = ObservationBuilder(); _ = ok.tcpHandshake(); _ = ok.clientHello(); _ = ok.serverHello(.tls13)
+        _ = ok.encrypted(.server, length: 2400); _ = ok.encrypted(.client, length: 53); _ = ok.encrypted(.server, length: 250)
+        var bad = ObservationBuilder(); _ = bad.tcpHandshake(); _ = bad.clientHello(); _ = bad.alert(.server, .handshakeFailure)
+        var reports = [ok.diagnose(), bad.diagnose()]
+        PeerContext.annotate(&reports)
+        #expect(reports[1].explanation.contains("Other clients of this server"))
+        #expect(!reports[0].explanation.contains("Other clients"))
+    }
+}
