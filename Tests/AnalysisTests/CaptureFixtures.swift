@@ -1,0 +1,42 @@
+import Foundation
+import WireFormat
+import PacketCapture
+import Analysis
+
+/// Where the tests find captures: the package's SamplePcaps, and the public corpus beside the checkout.
+enum CaptureFixtures {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+    static let samples = packageRoot.appendingPathComponent("SamplePcaps")
+    static let corpus = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpus/real")
+
+    static var corpusAvailable: Bool {
+        FileManager.default.fileExists(atPath: corpus.appendingPathComponent("MANIFEST.tsv").path)
+    }
+
+    /// Runs the whole offline pipeline on a file, as `tlsdiag analyze` does.
+    static func analyze(_ url: URL, ports: Set<UInt16> = [443]) throws -> AnalysisReport {
+        let reader = try CaptureFileReader(path: url.path)
+        var options = AnalysisOptions()
+        options.ports = ports
+        var analyzer = Analyzer(options: options)
+        var packets = 0
+        while let packet = reader.nextPacket() {
+            packets += 1
+            analyzer.process(packet)
+        }
+        let summary = CaptureSummary(file: url.lastPathComponent, format: reader.format, linkType: reader.linkType,
+                                     packets: packets, warnings: reader.warnings)
+        return analyzer.finish(capture: summary)
+    }
+
+    /// Rows of a tab-separated file with a header line, as dictionaries.
+    static func tsv(_ url: URL) throws -> [[String: String]] {
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) else { return [] }
+        return lines.dropFirst().filter { !$0.isEmpty && !$0.hasPrefix("#") }.map { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return Dictionary(uniqueKeysWithValues: zip(header, fields + Array(repeating: "", count: max(0, header.count - fields.count))))
+        }
+    }
+}
