@@ -43,7 +43,7 @@ def save(stem, k, cert, issuer_pem=None):
 
 
 def build(subject, subject_key, issuer, signing_key, *, ca, not_before, not_after,
-          sans=None, eku=None, issuer_ski_key=None, path_len=None):
+          sans=None, eku=None, path_len=None):
     b = (x509.CertificateBuilder()
          .subject_name(subject).issuer_name(issuer)
          .public_key(subject_key.public_key())
@@ -52,8 +52,7 @@ def build(subject, subject_key, issuer, signing_key, *, ca, not_before, not_afte
          .add_extension(x509.BasicConstraints(ca=ca, path_length=path_len), critical=True)
          .add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_key.public_key()),
                         critical=False))
-    aki_key = issuer_ski_key or signing_key
-    b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(aki_key.public_key()),
+    b = b.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(signing_key.public_key()),
                         critical=False)
     if ca:
         b = b.add_extension(x509.KeyUsage(
