@@ -32,7 +32,7 @@ import Diagnosis
                                           "\(file): no connection #\(index); got \(listing)")
             let context = "\(file) #\(index): \(connection.explanation) | all: \(listing)"
             #expect(connection.cause.rawValue == row["cause"], "\(context)")
-            #expect(String(connection.established) == row["established"], "\(context)")
+            #expect((connection.established ? "yes" : "no") == row["established"], "\(context)")
             if let port = row["server_port"].flatMap(UInt16.init) {
                 #expect(connection.server.port == port, "\(context)")
             }
