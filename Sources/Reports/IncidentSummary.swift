@@ -1,0 +1,118 @@
+import WireFormat
+import PacketDecoding
+import Diagnosis
+
+/// Failed connections grouped by (server endpoint, SNI, cause), most frequent first: the answer to "what is
+/// broken, for whom, since when" before any single connection is read.
+struct FailureGroup {
+    var server: Endpoint
+    var sni: String?
+    var sawClientHello: Bool
+    var cause: Cause
+    /// Connection ids, in report order.
+    var ids: [Int] = []
+    var first: Timestamp
+    var last: Timestamp
+    var clients: Set<IPAddress> = []
+    /// The most common symptom (`the client sent fatal alert 48 unknown_ca after ServerHelloDone`).
+    var symptom: String = ""
+    /// Connections in the group whose symptom differs from `symptom`.
+    var otherSymptoms: Int = 0
+
+    var count: Int { ids.count }
+
+    /// `SNI api.example.test`, `no SNI`, `no ClientHello`.
+    var sniLabel: String {
+        if let sni { return "SNI \(sni)" }
+        return sawClientHello ? "no SNI" : "no ClientHello"
+    }
+
+    struct Key: Hashable {
+        var server: Endpoint
+        var sni: String?
+        var sawClientHello: Bool
+        var cause: Cause
+
+        init(_ c: ConnectionReport) {
+            server = c.server
+            sni = c.sni
+            sawClientHello = Wording.sawClientHello(c)
+            cause = c.cause
+        }
+    }
+
+    /// Reports print this many failures of one group in full; the rest one line each (the incident summary
+    /// and JSON have them all), so a thousand identical failures do not bury the others.
+    static let fullBlocksPerGroup = 3
+
+    /// Failed connections split into those shown in full and the rest, each in report order.
+    static func split(_ connections: [ConnectionReport]) -> (full: [ConnectionReport], brief: [ConnectionReport]) {
+        var shown: [Key: Int] = [:]
+        var full: [ConnectionReport] = []
+        var brief: [ConnectionReport] = []
+        for c in connections where c.failed {
+            let key = Key(c)
+            let count = shown[key, default: 0]
+            if count < fullBlocksPerGroup { full.append(c) } else { brief.append(c) }
+            shown[key] = count + 1
+        }
+        return (full, brief)
+    }
+
+    static func groups(_ connections: [ConnectionReport]) -> [FailureGroup] {
+        var positions: [Key: Int] = [:]
+        var groups: [FailureGroup] = []
+        var symptoms: [[(text: String, count: Int)]] = []     // per group, in the order first seen
+        for c in connections where c.failed {
+            let key = Key(c)
+            let position: Int
+            if let existing = positions[key] {
+                position = existing
+            } else {
+                position = groups.count
+                positions[key] = position
+                groups.append(FailureGroup(server: c.server, sni: c.sni, sawClientHello: key.sawClientHello,
+                                           cause: c.cause, first: c.firstPacket, last: c.firstPacket))
+                symptoms.append([])
+            }
+            groups[position].add(c)
+            let text = Wording.symptomWithStage(c)
+            if let seen = symptoms[position].firstIndex(where: { $0.text == text }) {
+                symptoms[position][seen].count += 1
+            } else {
+                symptoms[position].append((text, 1))
+            }
+        }
+        for position in groups.indices {
+            // The most common symptom; ties go to the one seen first.
+            var best = (text: "", count: 0)
+            for symptom in symptoms[position] where symptom.count > best.count { best = symptom }
+            groups[position].symptom = best.text
+            groups[position].otherSymptoms = groups[position].count - best.count
+        }
+        return groups.enumerated().sorted { lhs, rhs in
+            // Most frequent first; then earliest, so groups of equal size read as a timeline.
+            if lhs.element.count != rhs.element.count { return lhs.element.count > rhs.element.count }
+            if lhs.element.first != rhs.element.first { return lhs.element.first < rhs.element.first }
+            return lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+
+    mutating func add(_ c: ConnectionReport) {
+        ids.append(c.id)
+        clients.insert(c.client.address)
+        first = min(first, c.firstPacket)
+        last = max(last, c.firstPacket)
+    }
+
+    /// `#3, #5, #8 and 34 more` (markdown passes no prefix: GitHub links `#3` to issue 3)
+    func idList(limit: Int = 8, prefix: String = "#") -> String {
+        let shown = ids.prefix(limit).map { "\(prefix)\($0)" }.joined(separator: ", ")
+        return ids.count > limit ? "\(shown) and \(ids.count - limit) more" : shown
+    }
+
+    /// `02:41:07 – 03:05:55` or `at 02:41:07`.
+    func timeRange(_ clock: Clock) -> String {
+        first == last ? "at \(clock.seconds(first))" : "\(clock.seconds(first)) – \(clock.seconds(last))"
+    }
+}

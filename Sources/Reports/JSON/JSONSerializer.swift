@@ -1,0 +1,185 @@
+// RFC 8259 text from a JSONValue, written as UTF-8 bytes (appending bytes is several times faster than
+// appending small Strings, and a report can hold a hundred thousand connections).
+// Strings keep every character of the input (a capture's exact SNI or subject round-trips), escaped only where
+// JSON requires it or where a raw character could disturb a terminal that shows the JSON: C0/C1 controls,
+// DEL, bidi and zero-width format characters, U+2028/U+2029. Escapes decode to the same characters.
+
+extension JSONValue {
+    /// Compact (one line, no spaces) or pretty (2-space indent; short scalar arrays and objects on one line).
+    public func serialized(pretty: Bool = false) -> String {
+        var writer = JSONWriter(pretty: pretty)
+        writer.write(self, indent: 0)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Finite doubles in Swift's shortest round-trip form (`12.5`, `1e-05`: both valid JSON numbers).
+    static func numberText(_ value: Double) -> String {
+        value.isFinite ? String(value) : "null"
+    }
+}
+
+struct JSONWriter {
+    var bytes: [UInt8] = []
+    let pretty: Bool
+
+    init(pretty: Bool) {
+        self.pretty = pretty
+        bytes.reserveCapacity(4096)
+    }
+
+    mutating func write(_ value: JSONValue, indent: Int) {
+        switch value {
+        case .null: ascii("null")
+        case .bool(let flag): ascii(flag ? "true" : "false")
+        case .int(let value): number(String(value))
+        case .double(let value): number(JSONValue.numberText(value))
+        case .string(let text): writeString(text)
+        case .array(let elements): writeArray(elements, indent: indent)
+        case .object(let object): writeObject(object, indent: indent)
+        }
+    }
+
+    private mutating func writeArray(_ elements: [JSONValue], indent: Int) {
+        guard !elements.isEmpty else { ascii("[]"); return }
+        if !pretty || Self.fitsOnOneLine(elements, keyBytes: 0, budget: 72) {
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { ascii(pretty ? ", " : ",") }
+                write(element, indent: indent)
+            }
+            bytes.append(UInt8(ascii: "]"))
+            return
+        }
+        // Rows of flat objects (handshake messages) read best one per line, however long.
+        let rows = elements.allSatisfy(Self.isFlatObject)
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            newline(indent + 1, comma: index > 0)
+            if rows, case .object(let object) = element {
+                writeInlineObject(object)
+            } else {
+                write(element, indent: indent + 1)
+            }
+        }
+        newline(indent, comma: false)
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    private mutating func writeObject(_ object: JSONObject, indent: Int) {
+        let members = object.members
+        guard !members.isEmpty else { ascii("{}"); return }
+        let keyBytes = members.reduce(0) { $0 + $1.key.utf8.count + 4 }
+        if !pretty || Self.fitsOnOneLine(members.lazy.map(\.value), keyBytes: keyBytes, budget: 72) {
+            writeInlineObject(object)
+            return
+        }
+        bytes.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            newline(indent + 1, comma: index > 0)
+            writeString(member.key)
+            ascii(": ")
+            write(member.value, indent: indent + 1)
+        }
+        newline(indent, comma: false)
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// On one line: `{"a": 1, "b": "x"}` (pretty mode, objects of scalars only) or `{"a":1,"b":"x"}` (compact).
+    private mutating func writeInlineObject(_ object: JSONObject) {
+        bytes.append(UInt8(ascii: "{"))
+        for (index, member) in object.members.enumerated() {
+            if index > 0 { ascii(pretty ? ", " : ",") }
+            writeString(member.key)
+            ascii(pretty ? ": " : ":")
+            write(member.value, indent: 0)
+        }
+        bytes.append(UInt8(ascii: "}"))
+    }
+
+    private static func isFlatObject(_ value: JSONValue) -> Bool {
+        guard case .object(let object) = value else { return false }
+        return object.members.allSatisfy {
+            switch $0.value {
+            case .array, .object: false
+            default: true
+            }
+        }
+    }
+
+    private mutating func newline(_ level: Int, comma: Bool) {
+        if comma { bytes.append(UInt8(ascii: ",")) }
+        bytes.append(UInt8(ascii: "\n"))
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    }
+
+    private mutating func ascii(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    private mutating func number(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    /// Scalars only, and short: `["h2", "http/1.1"]`, `{"ip": "10.0.0.1", "port": 50068}`, one handshake
+    /// message per line.
+    private static func fitsOnOneLine<C: Collection<JSONValue>>(_ values: C, keyBytes: Int, budget: Int) -> Bool {
+        var length = keyBytes
+        for value in values {
+            if length > budget { return false }
+            switch value {
+            case .null, .bool, .int, .double: length += 8
+            case .string(let text): length += text.utf8.count + 4
+            case .array, .object: return false
+            }
+        }
+        return length <= budget
+    }
+
+    mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        // Fast path: printable ASCII without quote or backslash is copied as is.
+        let copied = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
+            for byte in buffer where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C { return false }
+            bytes.append(contentsOf: buffer)
+            return true
+        }
+        if copied != true {
+            for scalar in text.unicodeScalars {
+                switch scalar.value {
+                case 0x22: ascii("\\\"")
+                case 0x5C: ascii("\\\\")
+                case 0x20...0x7E: bytes.append(UInt8(scalar.value))
+                case 0x00...0x1F, 0x7F...0x9F: unicodeEscape(scalar.value)
+                default:
+                    if TerminalText.isInvisibleOrReordering(scalar) {
+                        unicodeEscape(scalar.value)
+                    } else {
+                        if let encoded = UTF8.encode(scalar) { bytes.append(contentsOf: encoded) }
+                    }
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    /// `\u00XX`, or a UTF-16 surrogate pair above the BMP (RFC 8259 §7).
+    private mutating func unicodeEscape(_ value: UInt32) {
+        if value <= 0xFFFF {
+            hex4(value)
+        } else {
+            let offset = value - 0x10000
+            hex4(0xD800 + (offset >> 10))
+            hex4(0xDC00 + (offset & 0x3FF))
+        }
+    }
+
+    private mutating func hex4(_ value: UInt32) {
+        bytes.append(UInt8(ascii: "\\"))
+        bytes.append(UInt8(ascii: "u"))
+        for shift in stride(from: 12, through: 0, by: -4) {
+            bytes.append(Self.hexDigits[Int((value >> UInt32(shift)) & 0xF)])
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import WireFormat
+import CertificateAnalysis
+import Diagnosis
+import Analysis
+
+/// The report as a ticket-ready markdown document: the same content as the text report, in headings,
+/// tables and a code block per timeline. Strings from the capture go through `MarkdownText`: identifiers as
+/// code spans, prose with markdown syntax escaped, table cells with `|` escaped. Connections are
+/// "Connection 7", not "#7", which GitHub would link to issue 7.
+struct MarkdownReport {
+    var report: AnalysisReport
+    var toolVersion: String
+    var trustRootCount: Int?
+
+    private typealias MD = MarkdownText
+
+    func render() -> String {
+        let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
+        let failed = report.connections.filter(\.failed)
+        let healthy = report.connections.filter { !$0.failed }
+        var lines = header()
+        lines += incidentSummary(clock: clock)
+        lines += causeTable()
+        lines += bulletSection("Capture warnings", report.capture.warnings)
+        lines += bulletSection("Findings across connections", report.crossConnectionFindings)
+        if !failed.isEmpty {
+            let (full, brief) = FailureGroup.split(report.connections)
+            lines += ["", "## Failed connections"]
+            for connection in full { lines += block(connection, clock: clock) }
+            if !brief.isEmpty {
+                lines += ["", "## More failed connections", "",
+                          "Like those above (the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full).",
+                          ""]
+                lines += connectionTable(brief, clock: clock)
+            }
+        }
+        if !healthy.isEmpty {
+            lines += ["", "## Established connections", ""]
+            lines += connectionTable(healthy, clock: clock)
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func header() -> [String] {
+        let capture = report.capture
+        let connections = report.connections
+        let established = connections.count(where: \.established)
+        let failed = connections.count(where: \.failed)
+        let counts = connections.isEmpty
+            ? "No TLS connections found."
+            : "\(TextLayout.plural(connections.count, "TLS connection")): "
+              + "\(TextLayout.grouped(established)) established, \(TextLayout.grouped(failed)) failed."
+        let trust: String
+        if let source = report.trustSource {
+            let roots = trustRootCount.map { " (\(TextLayout.plural($0, "root")))" } ?? ""
+            trust = "Trust judged against \(MD.code(source))\(roots)."
+        } else {
+            trust = "Trust not judged: no CA bundle was given (`--ca-bundle FILE`)."
+        }
+        let facts = [
+            "tlsdiag \(MD.prose(toolVersion, lineStart: false))",
+            MD.code(capture.file, limit: 120),
+            MD.prose(capture.format, lineStart: false),
+            "\(TextLayout.plural(capture.packets, "packet")) (\(TextLayout.byteCount(capture.bytes)))",
+            Clock.span(capture.firstPacket, capture.lastPacket),
+            MD.prose(Wording.linkType(capture.linkType), lineStart: false),
+        ]
+        return [
+            "# TLS handshake report: \(MD.code(capture.file, limit: 120))",
+            "",
+            facts.joined(separator: " · "),
+            "",
+            "**\(counts)** \(trust)",
+        ]
+    }
+
+    func incidentSummary(clock: Clock) -> [String] {
+        let groups = FailureGroup.groups(report.connections)
+        guard !groups.isEmpty else {
+            return report.connections.isEmpty ? [] : ["", "## Incident summary", "", "No handshake failed."]
+        }
+        var lines = [
+            "", "## Incident summary", "",
+            "Failed connections grouped by server, SNI and cause, most frequent first. Times are UTC.", "",
+            "| Count | Cause | Server | SNI | What happened | When | Clients | Connection ids |",
+            "| ---: | --- | --- | --- | --- | --- | ---: | --- |",
+        ]
+        for group in groups {
+            let sni = group.sni.map { MD.code($0, inTable: true, limit: ConnectionText.nameLimit) }
+                ?? (group.sawClientHello ? "(no SNI)" : "(no ClientHello)")
+            var symptom = MD.cell(group.symptom)
+            if group.otherSymptoms > 0 { symptom += " (\(group.otherSymptoms) ended differently)" }
+            lines.append(row([
+                TextLayout.grouped(group.count),
+                MD.code(group.cause.rawValue, inTable: true),
+                MD.code(group.server.description, inTable: true),
+                sni,
+                symptom,
+                group.timeRange(clock),
+                TextLayout.grouped(group.clients.count),
+                group.idList(prefix: ""),
+            ]))
+        }
+        return lines
+    }
+
+    func causeTable() -> [String] {
+        let counts = JSONReport.causeCounts(report.connections)
+        guard !counts.isEmpty else { return [] }
+        var lines = ["", "## Connections by cause", "", "| Cause | Connections |", "| --- | ---: |"]
+        for (cause, count) in counts {
+            lines.append(row([MD.code(cause.rawValue, inTable: true), TextLayout.grouped(count)]))
+        }
+        return lines
+    }
+
+    func block(_ c: ConnectionReport, clock: Clock) -> [String] {
+        let sni = c.sni.map { "SNI " + MD.code($0, limit: ConnectionText.nameLimit) }
+            ?? (Wording.sawClientHello(c) ? "no SNI" : "no ClientHello")
+        var lines = [
+            "",
+            "### Connection \(c.id): \(MD.code(c.client.description)) → \(MD.code(c.server.description)) · \(sni)",
+            "",
+            "- **When:** \(clock.precise(c.firstPacket)) UTC, \(Wording.frames(c.firstFrame, c.lastFrame))",
+            "- **Verdict:** \(MD.prose(Wording.verdict(c), lineStart: false))",
+            "- **Cause:** \(MD.code(c.cause.rawValue))"
+                + (c.explanation.isEmpty ? "" : " — " + MD.proseWithCode(c.explanation, lineStart: false)),
+        ]
+        if let trust = c.trust {
+            lines.append("- **Trust:** \(MD.code(TrustWording.word(trust))) — "
+                         + MD.prose(TrustWording.detail(trust), lineStart: false))
+        }
+        if !c.nextSteps.isEmpty {
+            lines += ["", "**Next steps**", ""]
+            lines += c.nextSteps.map { "- " + MD.proseWithCode($0) }
+        }
+        if !c.certificates.isEmpty {
+            lines += ["", "**Certificates** (as sent, leaf first)", ""]
+            lines += certificateTable(c.certificates, at: c.firstPacket)
+        }
+        if !c.timeline.isEmpty {
+            let entries = TimelineLines.lines(c.timeline) { TerminalText.escape($0) }
+            let body = TimelineLines.aligned(entries, firstPrefix: "", restPrefix: "")
+            lines += ["", "**Handshake**", ""] + codeBlock(body)
+        }
+        if !c.warnings.isEmpty {
+            lines += ["", "**Warnings**", ""]
+            lines += c.warnings.map { "- " + MD.proseWithCode($0) }
+        }
+        return lines
+    }
+
+    func certificateTable(_ certificates: [CertificateSummary], at time: Timestamp) -> [String] {
+        var lines = [
+            "| # | Subject | Issuer | Valid from | Valid to | SAN | Self-signed | SHA-256 |",
+            "| ---: | --- | --- | --- | --- | --- | --- | --- |",
+        ]
+        for (index, certificate) in certificates.enumerated() {
+            var validTo = certificate.notAfter.date
+            if certificate.notAfter < time { validTo += " (expired at capture time)" }
+            var validFrom = certificate.notBefore.date
+            if time < certificate.notBefore { validFrom += " (not yet valid at capture time)" }
+            let names = certificate.dnsNames + certificate.ipAddresses
+            let san = names.isEmpty
+                ? "(none)"
+                : names.map { MD.code($0, inTable: true, limit: 80) }.joined(separator: ", ")
+            lines.append(row([
+                String(index + 1),
+                MD.code(certificate.subject, inTable: true, limit: ConnectionText.nameLimit),
+                MD.code(certificate.issuer, inTable: true, limit: ConnectionText.nameLimit),
+                validFrom,
+                validTo,
+                san,
+                certificate.isSelfSigned ? "yes" : "no",
+                MD.code(certificate.sha256, inTable: true),
+            ]))
+        }
+        return lines
+    }
+
+    /// One row per connection: the verdict for failures, what was negotiated for healthy handshakes.
+    func connectionTable(_ connections: [ConnectionReport], clock: Clock) -> [String] {
+        var lines = [
+            "| # | Client | Server | SNI | Time (UTC) | Result |",
+            "| ---: | --- | --- | --- | --- | --- |",
+        ]
+        for c in connections {
+            let sni = c.sni.map { MD.code($0, inTable: true, limit: ConnectionText.nameLimit) }
+                ?? (Wording.sawClientHello(c) ? "(no SNI)" : "(no ClientHello)")
+            var negotiated = MD.cell(c.failed ? Wording.verdict(c) : Wording.negotiated(c))
+            if !c.warnings.isEmpty {
+                negotiated += "; warnings: " + c.warnings.map { MD.cell($0) }.joined(separator: "; ")
+            }
+            lines.append(row([
+                String(c.id),
+                MD.code(c.client.description, inTable: true),
+                MD.code(c.server.description, inTable: true),
+                sni,
+                clock.precise(c.firstPacket),
+                negotiated,
+            ]))
+        }
+        return lines
+    }
+
+    func bulletSection(_ title: String, _ items: [String]) -> [String] {
+        guard !items.isEmpty else { return [] }
+        return ["", "## \(title)", ""] + items.map { "- " + MD.proseWithCode($0) }
+    }
+
+    /// A fenced block whose fence no line inside can close (longer than any backtick run).
+    func codeBlock(_ body: [String]) -> [String] {
+        var longest = 0
+        for line in body {
+            var run = 0
+            for scalar in line.unicodeScalars {
+                run = scalar == "`" ? run + 1 : 0
+                longest = max(longest, run)
+            }
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return ["\(fence)text"] + body + [fence]
+    }
+
+    /// Cells are escaped by their callers; this only joins them.
+    private func row(_ cells: [String]) -> String {
+        "| " + cells.joined(separator: " | ") + " |"
+    }
+}

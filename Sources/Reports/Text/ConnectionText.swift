@@ -1,0 +1,99 @@
+import WireFormat
+import TLSDissector
+import CertificateAnalysis
+import Diagnosis
+
+/// One connection in the text report: a full block for a failure, one line for a healthy handshake.
+/// Every string from the report goes through `esc` (TerminalText.escape) before it is laid out.
+enum ConnectionText {
+    /// Identifiers from the capture (SNI, names, ALPN) are cut at this many characters in text.
+    static let nameLimit = 200
+
+    static func esc(_ text: String) -> String { TerminalText.escape(text) }
+    static func name(_ text: String) -> String { TerminalText.escape(text, limit: nameLimit) }
+
+    /// `#7  10.99.0.1:50068 → 10.99.0.14:443  SNI api.example.test  03:12:05.031  frames 41–52`
+    static func headerParts(_ c: ConnectionReport, clock: Clock, timeSuffix: String) -> [String] {
+        [
+            "#\(c.id)",
+            "\(esc(c.client.description)) → \(esc(c.server.description))",
+            name(Wording.sniLabel(c)),
+            clock.precise(c.firstPacket) + timeSuffix,
+            Wording.frames(c.firstFrame, c.lastFrame),
+        ]
+    }
+
+    static func oneLine(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "") -> [String] {
+        var lines = TextLayout.fit(headerParts(c, clock: clock, timeSuffix: timeSuffix) + [esc(Wording.verdict(c))],
+                                   restPrefix: "    ")
+        for warning in c.warnings {
+            lines += TextLayout.wrap("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ")
+        }
+        return lines
+    }
+
+    static func block(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "") -> [String] {
+        var lines = TextLayout.fit(headerParts(c, clock: clock, timeSuffix: timeSuffix), restPrefix: "    ")
+        lines += TextLayout.wrap(esc(Wording.verdict(c)), firstPrefix: "    ", restPrefix: "      ")
+        let explanation = c.explanation.isEmpty ? "" : ": " + esc(c.explanation)
+        lines += TextLayout.wrap("Cause \(esc(c.cause.rawValue))\(explanation)", firstPrefix: "    ", restPrefix: "      ")
+        if !c.nextSteps.isEmpty {
+            lines.append("    Next steps:")
+            for step in c.nextSteps {
+                lines += TextLayout.wrap(esc(step), firstPrefix: "      - ", restPrefix: "        ")
+            }
+        }
+        if let trust = c.trust {
+            lines += TextLayout.wrap("Trust: \(TrustWording.word(trust)): \(esc(TrustWording.detail(trust)))",
+                                     firstPrefix: "    ", restPrefix: "      ")
+        }
+        lines += certificates(c)
+        if !c.timeline.isEmpty {
+            let entries = TimelineLines.lines(c.timeline, escape: esc)
+            lines += TimelineLines.aligned(entries, firstPrefix: "    Handshake  ", restPrefix: "               ")
+        }
+        for warning in c.warnings {
+            lines += TextLayout.wrap("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ")
+        }
+        return lines
+    }
+
+    static func certificates(_ c: ConnectionReport) -> [String] {
+        guard !c.certificates.isEmpty else { return [] }
+        var lines = ["    Certificates (\(c.certificates.count), as sent):"]
+        for (index, certificate) in c.certificates.enumerated() {
+            let subject = name(Wording.certificateName(certificate.subjectCommonName, certificate.subject))
+            let issuer = name(Wording.certificateName(certificate.issuerCommonName, certificate.issuer))
+            let number = "      \(index + 1). "
+            let pad = String(repeating: " ", count: number.count)
+            lines += TextLayout.fit([subject, "issued by \(issuer)"], separator: ", ", firstPrefix: number,
+                                    restPrefix: pad)
+            lines += TextLayout.fit(certificateFacts(certificate, at: c.firstPacket), separator: " · ",
+                                    firstPrefix: pad, restPrefix: pad)
+        }
+        return lines
+    }
+
+    /// `valid 2025-11-29 – 2027-11-29 (expired at capture time)`, `SAN a, b +3 more`, `self-signed`,
+    /// `sha256 0a1b2c3d4e5f6a7b…`, escaped for text.
+    static func certificateFacts(_ certificate: CertificateSummary, at time: Timestamp) -> [String] {
+        var validity = "valid \(certificate.notBefore.date) – \(certificate.notAfter.date)"
+        if certificate.notAfter < time {
+            validity += " (expired at capture time)"
+        } else if time < certificate.notBefore {
+            validity += " (not yet valid at capture time)"
+        }
+        var facts = [validity]
+        let names = certificate.dnsNames + certificate.ipAddresses
+        if names.isEmpty {
+            facts.append("no SAN")
+        } else {
+            let shown = names.prefix(4).map { TerminalText.escape($0, limit: 80) }.joined(separator: ", ")
+            facts.append("SAN " + shown + (names.count > 4 ? " +\(names.count - 4) more" : ""))
+        }
+        if certificate.isSelfSigned { facts.append("self-signed") }
+        if certificate.isCA { facts.append("CA") }
+        if !certificate.sha256.isEmpty { facts.append("sha256 \(TerminalText.escape(String(certificate.sha256.prefix(16))))…") }
+        return facts
+    }
+}

@@ -1,0 +1,127 @@
+import WireFormat
+import Diagnosis
+import Analysis
+
+/// The default report: what on-call needs first (what failed, for whom, since when), then each failed
+/// connection in full, then the healthy ones one line each. Fits 100 columns where the data allows.
+struct TextReport {
+    var report: AnalysisReport
+    var toolVersion: String
+    var trustRootCount: Int?
+
+    func render() -> String {
+        let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
+        var lines = header()
+        let failed = report.connections.filter(\.failed)
+        let healthy = report.connections.filter { !$0.failed }
+
+        lines.append("")
+        lines += incidentSummary(clock: clock, failedCount: failed.count)
+        lines += bulletSection("Capture warnings", report.capture.warnings)
+        lines += bulletSection("Findings across connections", report.crossConnectionFindings)
+
+        if !failed.isEmpty {
+            let (full, brief) = FailureGroup.split(report.connections)
+            lines.append("")
+            lines.append("Failed connections (\(TextLayout.grouped(failed.count)))")
+            for connection in full {
+                lines.append("")
+                lines += ConnectionText.block(connection, clock: clock)
+            }
+            if !brief.isEmpty {
+                lines.append("")
+                lines.append("More failed connections like those above "
+                             + "(the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full)")
+                for connection in brief {
+                    lines += ConnectionText.oneLine(connection, clock: clock)
+                }
+            }
+        }
+        if !healthy.isEmpty {
+            lines.append("")
+            lines.append("Established connections (\(TextLayout.grouped(healthy.count)))")
+            for connection in healthy {
+                lines += ConnectionText.oneLine(connection, clock: clock)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Tool, file, packets, time span, link type; the connection count; where trust came from.
+    func header() -> [String] {
+        let capture = report.capture
+        var lines = TextLayout.fit(
+            [
+                "tlsdiag \(TerminalText.escape(toolVersion))",
+                TerminalText.escape(capture.file, limit: 120),
+                "\(TextLayout.plural(capture.packets, "packet")) (\(TextLayout.byteCount(capture.bytes)))",
+                Clock.span(capture.firstPacket, capture.lastPacket),
+                TerminalText.escape(Wording.linkType(capture.linkType)),
+            ],
+            separator: " · ", restPrefix: "  ")
+
+        let connections = report.connections
+        if connections.isEmpty {
+            lines.append("No TLS connections found.")
+        } else {
+            let established = connections.count(where: \.established)
+            let failed = connections.count(where: \.failed)
+            lines.append("\(TextLayout.plural(connections.count, "TLS connection")): "
+                         + "\(TextLayout.grouped(established)) established, \(TextLayout.grouped(failed)) failed")
+        }
+        lines += TextLayout.wrap(trustLine(), firstPrefix: "", restPrefix: "  ")
+        return lines
+    }
+
+    func trustLine() -> String {
+        guard let source = report.trustSource else {
+            return "Trust not judged: no CA bundle (--ca-bundle FILE checks chains against trusted roots)"
+        }
+        let roots = trustRootCount.map { " (\(TextLayout.plural($0, "root")))" } ?? ""
+        return "Trust judged against \(TerminalText.escape(source))\(roots)"
+    }
+
+    /// ```
+    /// Incident summary: 41 failed connections in 2 groups, most frequent first
+    ///   37 × unknown_ca   10.0.0.9:443  SNI api.example.test  02:41:07 – 03:05:55  12 clients
+    ///        the client sent fatal alert 48 unknown_ca after ServerHelloDone; #3, #5, #8 and 34 more
+    /// ```
+    func incidentSummary(clock: Clock, failedCount: Int) -> [String] {
+        guard failedCount > 0 else {
+            return report.connections.isEmpty ? [] : ["Incident summary: no handshake failed."]
+        }
+        let groups = FailureGroup.groups(report.connections)
+        var lines = ["Incident summary: \(TextLayout.plural(failedCount, "failed connection")) in "
+                     + "\(TextLayout.plural(groups.count, "group")) (server, SNI, cause), most frequent first"]
+        let countWidth = groups.map { TextLayout.grouped($0.count).count }.max() ?? 1
+        let causeWidth = min(24, groups.map { $0.cause.rawValue.count }.max() ?? 0)
+        for group in groups {
+            let count = TextLayout.grouped(group.count)
+            let lead = "  " + String(repeating: " ", count: countWidth - count.count) + count + " × "
+            let detailPrefix = String(repeating: " ", count: lead.count)
+            let cause = TextLayout.pad(TerminalText.escape(group.cause.rawValue), to: causeWidth)
+            lines += TextLayout.fit(
+                [
+                    cause + " " + TerminalText.escape(group.server.description),
+                    TerminalText.escape(group.sniLabel, limit: ConnectionText.nameLimit),
+                    group.timeRange(clock),
+                    TextLayout.plural(group.clients.count, "client"),
+                ],
+                firstPrefix: lead, restPrefix: detailPrefix)
+            var symptom = TerminalText.escape(group.symptom)
+            if group.otherSymptoms > 0 { symptom += " (\(group.otherSymptoms) ended differently)" }
+            lines += TextLayout.wrap("\(symptom); see \(group.idList())", firstPrefix: detailPrefix,
+                                     restPrefix: detailPrefix + "  ")
+        }
+        return lines
+    }
+
+    func bulletSection(_ title: String, _ items: [String]) -> [String] {
+        guard !items.isEmpty else { return [] }
+        var lines = ["", title]
+        for item in items {
+            lines += TextLayout.wrap(TerminalText.escape(item), firstPrefix: "  - ", restPrefix: "    ")
+        }
+        return lines
+    }
+}

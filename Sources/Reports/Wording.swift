@@ -1,0 +1,139 @@
+import WireFormat
+import TLSDissector
+import Diagnosis
+
+// Sentences shared by the text and markdown reports. They return plain strings built from report fields;
+// each format escapes the whole result once when it prints it (TerminalText / MarkdownText).
+
+enum Wording {
+    static func side(_ side: Side) -> String { side == .client ? "the client" : "the server" }
+
+    static func sawClientHello(_ c: ConnectionReport) -> Bool {
+        c.sni != nil || !c.offeredVersions.isEmpty || c.timeline.contains { $0.message == "ClientHello" }
+    }
+
+    /// `SNI api.example.test`, `no SNI`, or `no ClientHello` (a TCP-level failure).
+    static func sniLabel(_ c: ConnectionReport) -> String {
+        if let sni = c.sni { return "SNI \(sni)" }
+        return sawClientHello(c) ? "no SNI" : "no ClientHello"
+    }
+
+    static func frames(_ first: Int, _ last: Int) -> String {
+        first == last ? "frame \(first)" : "frames \(first)–\(last)"
+    }
+
+    /// `sent fatal alert 48 unknown_ca`; `sent an encrypted alert` when its code is not readable.
+    static func alertPhrase(_ alert: AlertReport) -> String {
+        guard let description = alert.description else { return "sent an encrypted alert" }
+        let level: String
+        switch alert.level {
+        case .fatal?: level = "fatal "
+        case .warning?: level = "warning "
+        case let other?: level = "level-\(other.rawValue) "
+        case nil: level = ""
+        }
+        let number = String(description.rawValue)
+        let name = description.name == number ? "" : " " + description.name
+        return "sent \(level)alert \(number)\(name)" + (alert.encrypted ? " (decrypted)" : "")
+    }
+
+    /// What ended the handshake, as a clause (`the client sent fatal alert 48 unknown_ca`) and the frame
+    /// where it shows.
+    static func symptom(_ c: ConnectionReport) -> (text: String, frame: Int?) {
+        if let alert = c.alert {
+            return ("\(side(alert.from)) \(alertPhrase(alert))", alert.frame)
+        }
+        let reset = c.timeline.last { $0.kind == .tcp && $0.message.contains("RST") }
+        let fin = c.timeline.first { $0.kind == .tcp && $0.message.contains("FIN") }
+        if c.cause == .tcpRefused {
+            return ("the server answered the SYN with a reset", reset?.frame)
+        }
+        if c.cause == .noServerResponse {
+            return (sawClientHello(c) ? "the server never answered the ClientHello" : "the server never answered the SYN", nil)
+        }
+        switch c.endedBy {
+        case .rst:
+            if let reset { return ("\(side(reset.from)) reset the connection", reset.frame) }
+            return ("the connection was reset", nil)
+        case .fin:
+            if let fin { return ("\(side(fin.from)) closed the connection without an alert", fin.frame) }
+            return ("the connection was closed without an alert", nil)
+        case .captureEnd:
+            return ("the capture ended before the handshake finished", nil)
+        case .open:
+            return ("the handshake had not finished", nil)
+        case .alert:
+            return ("the connection ended with an alert", nil)
+        }
+    }
+
+    /// `the client sent fatal alert 48 unknown_ca after ServerHelloDone`, for the incident summary.
+    static func symptomWithStage(_ c: ConnectionReport) -> String {
+        let text = symptom(c).text
+        guard c.cause != .tcpRefused, c.cause != .noServerResponse, !c.stage.isEmpty, c.stage != "complete" else {
+            return text
+        }
+        return "\(text) \(c.stage)"
+    }
+
+    /// `TLS 1.3, TLS_AES_128_GCM_SHA256, h2, resumed`
+    static func negotiated(_ c: ConnectionReport) -> String {
+        var parts: [String] = []
+        if let version = c.version { parts.append(version.description) }
+        if let suite = c.cipherSuite { parts.append(suite.description) }
+        if let alpn = c.alpn { parts.append(alpn) }
+        if c.resumed { parts.append("resumed") }
+        if c.helloRetryRequest { parts.append("after HelloRetryRequest") }
+        return parts.isEmpty ? "handshake complete" : parts.joined(separator: ", ")
+    }
+
+    /// The first line under a connection: `OK: ...`, or `FAILED after ServerHelloDone: ... (frame 50)`.
+    static func verdict(_ c: ConnectionReport) -> String {
+        if !c.failed { return "OK: \(negotiated(c))" }
+        if c.established { return "ESTABLISHED (\(negotiated(c))) but flagged \(c.cause.rawValue)" }
+        let (text, frame) = symptom(c)
+        let stage = c.stage.isEmpty ? "" : " \(c.stage)"
+        return "FAILED\(stage): \(text)" + (frame.map { " (frame \($0))" } ?? "")
+    }
+
+    /// `link type Ethernet`; unknown types already read `link type 147`.
+    static func linkType(_ linkType: LinkType) -> String {
+        let description = linkType.description
+        return description.hasPrefix("link type") ? description : "link type \(description)"
+    }
+
+    static func certificateName(_ commonName: String?, _ distinguishedName: String) -> String {
+        if let commonName, !commonName.isEmpty { return "CN=\(commonName)" }
+        return distinguishedName.isEmpty ? "(empty name)" : distinguishedName
+    }
+}
+
+/// Times of day for a report; with the date when the capture spans more than one UTC day.
+struct Clock {
+    var showsDate: Bool
+
+    init(first: Timestamp?, last: Timestamp?) {
+        if let first, let last { showsDate = first.date != last.date } else { showsDate = false }
+    }
+
+    init(showsDate: Bool) { self.showsDate = showsDate }
+
+    /// `03:12:05.031` or `2026-11-29 03:12:05.031`.
+    func precise(_ time: Timestamp) -> String {
+        showsDate ? "\(time.date) \(time.timeOfDay)" : time.timeOfDay
+    }
+
+    /// `03:12:05` (whole seconds, for summaries).
+    func seconds(_ time: Timestamp) -> String {
+        let clock = String(time.timeOfDay.prefix(8))
+        return showsDate ? "\(time.date) \(clock)" : clock
+    }
+
+    /// `2026-11-29 03:12:04.118 – 03:14:51.902 UTC`
+    static func span(_ first: Timestamp?, _ last: Timestamp?) -> String {
+        guard let first else { return "no packets" }
+        guard let last, last != first else { return "\(first.date) \(first.timeOfDay) UTC" }
+        let end = last.date == first.date ? last.timeOfDay : "\(last.date) \(last.timeOfDay)"
+        return "\(first.date) \(first.timeOfDay) – \(end) UTC"
+    }
+}
