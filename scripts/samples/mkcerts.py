@@ -3,10 +3,15 @@
 
 Root CA -> intermediate CA -> leaves (RSA 2048 so certificate flights span several
 TCP segments at MTU 1500), plus an unrelated root, a self-signed leaf, an expired
-leaf, a CN-only leaf, a client certificate and a client certificate with a 1024-bit key. Files: NAME.key (PKCS#8 PEM), NAME.pem (the certificate
-alone) and, for leaves issued by the intermediate, NAME-chain.pem (leaf + intermediate).
+leaf, a leaf expiring in 5 days, an older second leaf for api.example.test, a CN-only leaf,
+a leaf with an iPAddress SAN, a leaf whose extendedKeyUsage is clientAuth only, a client
+certificate, a client certificate with a 1024-bit key, and a stand-in TLS-inspection CA
+(named like Zscaler's, generated here) with its own leaf for api.example.test.
+Files: NAME.key (PKCS#8 PEM), NAME.pem (the certificate alone) and, for leaves issued by
+an intermediate, NAME-chain.pem (leaf + intermediate).
 """
 import datetime
+import ipaddress
 import sys
 from pathlib import Path
 
@@ -42,6 +47,13 @@ def save(stem, k, cert, issuer_pem=None):
         (OUT / f"{stem}-chain.pem").write_bytes(pem + issuer_pem)
 
 
+def san(s):
+    try:
+        return x509.IPAddress(ipaddress.ip_address(s))
+    except ValueError:
+        return x509.DNSName(s)
+
+
 def build(subject, subject_key, issuer, signing_key, *, ca, not_before, not_after,
           sans=None, eku=None, path_len=None):
     b = (x509.CertificateBuilder()
@@ -67,8 +79,7 @@ def build(subject, subject_key, issuer, signing_key, *, ca, not_before, not_afte
         b = b.add_extension(x509.ExtendedKeyUsage(eku or [ExtendedKeyUsageOID.SERVER_AUTH]),
                             critical=False)
     if sans:
-        b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(s) for s in sans]),
-                            critical=False)
+        b = b.add_extension(x509.SubjectAlternativeName([san(s) for s in sans]), critical=False)
     return b.sign(signing_key, hashes.SHA256())
 
 
@@ -108,6 +119,47 @@ def main():
     save("expired", k, build(name("api.example.test"), k, inter.subject, inter_k, ca=False,
                              sans=["api.example.test"], not_before=NOW - 400 * DAY,
                              not_after=NOW - 35 * DAY), inter_pem)
+
+    # Still valid, but only for 5 more days (clients accept it; a diagnosis should warn).
+    k = key()
+    save("expiring", k, build(name("api.example.test"), k, inter.subject, inter_k, ca=False,
+                              sans=["api.example.test"], not_before=NOW - 360 * DAY,
+                              not_after=NOW + 5 * DAY), inter_pem)
+
+    # The certificate a stale backend still serves: same name and CA, older, another key.
+    k = key()
+    save("api-old", k, build(name("api.example.test"), k, inter.subject, inter_k, ca=False,
+                             sans=["api.example.test"], not_before=NOW - 300 * DAY,
+                             not_after=NOW + 65 * DAY), inter_pem)
+
+    # For https://10.99.0.10/: the address as an iPAddress subjectAltName (no DNS name).
+    k = key()
+    save("ip", k, build(name("10.99.0.10"), k, inter.subject, inter_k, ca=False,
+                        sans=["10.99.0.10"], **valid), inter_pem)
+
+    # Right name, trusted chain, valid dates, but extendedKeyUsage clientAuth only: an
+    # OpenSSL client refuses it for a server (X509_V_ERR_INVALID_PURPOSE).
+    k = key()
+    save("api-clientauth", k, build(name("api.example.test"), k, inter.subject, inter_k,
+                                    ca=False, sans=["api.example.test"],
+                                    eku=[ExtendedKeyUsageOID.CLIENT_AUTH], **valid), inter_pem)
+
+    # A stand-in for a TLS-inspection proxy's CA (named like Zscaler's, generated here, not
+    # the real one): root -> "Zscaler Intermediate Root CA (zscaler.net)" -> a leaf it mints
+    # for api.example.test on the fly, as an intercepting proxy does.
+    zorg = "Zscaler Inc."
+    zroot_k = key()
+    zroot = build(name("Zscaler Root CA", zorg), zroot_k, name("Zscaler Root CA", zorg), zroot_k,
+                  ca=True, not_before=NOW - 400 * DAY, not_after=NOW + 3650 * DAY)
+    save("zscaler-root", zroot_k, zroot)
+    zint_k = key()
+    zint = build(name("Zscaler Intermediate Root CA (zscaler.net)", zorg), zint_k, zroot.subject,
+                 zroot_k, ca=True, path_len=0, not_before=NOW - 400 * DAY,
+                 not_after=NOW + 1825 * DAY)
+    save("zscaler-inter", zint_k, zint)
+    k = key()
+    save("intercepted", k, build(name("api.example.test"), k, zint.subject, zint_k, ca=False,
+                                 sans=["api.example.test"], **valid), pem(zint))
 
     k = key()
     save("selfsigned", k, build(name("api.example.test"), k, name("api.example.test"), k,
