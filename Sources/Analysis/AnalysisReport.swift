@@ -35,14 +35,17 @@ public struct AnalysisReport: Sendable {
     public var connections: [ConnectionReport]
     /// Where trusted roots came from (`/etc/ssl/certs/ca-certificates.crt`), or nil: trust not judged.
     public var trustSource: String?
+    /// How many roots that bundle held.
+    public var trustRootCount: Int?
     /// Findings across connections (e.g. one SNI answered with different certificates).
     public var crossConnectionFindings: [String]
 
     public init(capture: CaptureSummary, connections: [ConnectionReport], trustSource: String?,
-                crossConnectionFindings: [String] = []) {
+                trustRootCount: Int? = nil, crossConnectionFindings: [String] = []) {
         self.capture = capture
         self.connections = connections
         self.trustSource = trustSource
+        self.trustRootCount = trustRootCount
         self.crossConnectionFindings = crossConnectionFindings
     }
 }

@@ -95,7 +95,8 @@ public struct Analyzer {
         PeerContext.annotate(&all)
         var summary = capture
         summary.warnings += counters.warnings + reassemblyWarnings
-        return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore.map { "\($0.source) (\($0.rootCount) roots)" },
+        return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore?.source,
+                              trustRootCount: options.trustStore?.rootCount,
                               crossConnectionFindings: CertificateConsistency.findings(all))
     }
 

@@ -12,7 +12,7 @@ public enum ReportFormat: String, Sendable, CaseIterable {
 /// Results carry no trailing newline; the caller prints them as one line or block.
 public enum ReportRenderer {
     public static func render(_ report: AnalysisReport, as format: ReportFormat, toolVersion: String) -> String {
-        render(report, as: format, toolVersion: toolVersion, trustRootCount: nil)
+        render(report, as: format, toolVersion: toolVersion, trustRootCount: report.trustRootCount)
     }
 
     /// `trustRootCount`: how many roots the CA bundle held, for the "Trust judged against …" line
