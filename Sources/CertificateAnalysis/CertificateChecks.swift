@@ -53,10 +53,13 @@ public struct ChainAnalysis: Sendable, Hashable {
 
 /// The result of checking a chain against trusted roots at the capture's time.
 public enum TrustVerdict: Sendable, Hashable {
+    /// A path reached a trusted certificate (usually a root); `root` is its subject.
     case trusted(root: String)
-    /// The chain ends at a root not in the store (self-signed included); `root` names where it ends.
+    /// The chain ends at a root not in the store (self-signed included); `root` names where it ends: the subject
+    /// of the last certificate reached, self-signed or a sent intermediate whose issuer is not trusted.
     case unknownCA(root: String)
-    /// It would verify with an intermediate that was not sent; `missing` names it.
+    /// It would verify with an intermediate that was not sent; `missing` names it. Decided from the leaf alone:
+    /// its issuer (the DN in `missing`) was neither sent nor trusted, and the leaf is not self-signed.
     case incompleteChain(missing: String)
     /// A certificate in the chain is not valid at the capture time.
     case expired(subject: String, notAfter: Timestamp)
@@ -86,41 +89,54 @@ public struct TrustStore: Sendable {
         let blocks = PEMBundle.certificateBlocks(in: pemBundle)
         var ders = blocks.ders
         if blocks.markerCount == 0, (try? ParsedCertificate(der: pemBundle)) != nil { ders = [pemBundle] }
-        var anchors: [CertificateSummary] = []
+        var read: [Anchor] = []
         var skipped = blocks.undecodable
         for der in ders {
-            if let summary = try? CertificateSummary(derEncoded: der) { anchors.append(summary) } else { skipped += 1 }
+            guard let parsed = try? ParsedCertificate(der: der) else {
+                skipped += 1
+                continue
+            }
+            read.append(Anchor(summary: CertificateSummary(parsed: parsed, der: der), parsed: parsed))
         }
-        guard !anchors.isEmpty else {
+        guard !read.isEmpty else {
             throw CertificateAnalysisError(
                 code: .unreadableBundle,
                 detail: blocks.markerCount == 0
                     ? "\(source): no PEM CERTIFICATE block in \(pemBundle.count) bytes"
                     : "\(source): none of the \(blocks.markerCount) CERTIFICATE blocks could be read")
         }
-        self.init(roots: anchors, source: source)
-        self.skippedCount += skipped
+        self.init(anchors: read, source: source, skipped: skipped)
     }
 
-    /// A store of already-parsed certificates (tests, or roots gathered elsewhere).
+    /// A store of already-parsed certificates (tests, or roots gathered elsewhere); unparsable ones are skipped.
     public init(roots: [CertificateSummary], source: String) {
+        var read: [Anchor] = []
+        var skipped = 0
+        for root in roots {
+            if let parsed = try? ParsedCertificate(der: root.der) {
+                read.append(Anchor(summary: root, parsed: parsed))
+            } else {
+                skipped += 1
+            }
+        }
+        self.init(anchors: read, source: source, skipped: skipped)
+    }
+
+    private init(anchors read: [Anchor], source: String, skipped: Int) {
         self.source = source
-        self.skippedCount = 0
+        self.skippedCount = skipped
         self.anchors = []
         self.anchorsBySubject = [:]
-        var seen: Set<String> = []
-        for root in roots where seen.insert(root.sha256).inserted {
-            guard let parsed = try? ParsedCertificate(der: root.der) else {
-                skippedCount += 1
-                continue
-            }
-            anchorsBySubject[NameText.comparisonKey(root.subject), default: []].append(anchors.count)
-            anchors.append(Anchor(summary: root, parsed: parsed))
+        var seen: Set<[UInt8]> = []
+        for anchor in read where seen.insert(anchor.summary.der).inserted {
+            anchorsBySubject[NameText.comparisonKey(anchor.summary.subject), default: []].append(anchors.count)
+            anchors.append(anchor)
         }
     }
 
     /// Verifies `served` (leaf first, as sent) at `time`. Synchronous.
     /// The rules (path building, which verdict wins) are documented on `TrustStore.evaluateChain`.
+    /// To verify many connections, `TrustEvaluationCache` avoids repeating the signature checks.
     public func evaluate(served: [CertificateSummary], at time: Timestamp) -> TrustVerdict {
         evaluateChain(served: served, at: time)
     }

@@ -51,40 +51,23 @@ public struct CertificateSummary: Sendable, Hashable {
         do {
             parsed = try ParsedCertificate(der: derEncoded)
         } catch {
-            throw CertificateAnalysisError(code: .notACertificate, detail: "\(derEncoded.count) bytes: \(error)")
+            throw CertificateAnalysisError(code: .notACertificate,
+                                           detail: "\(derEncoded.count) bytes: \(Self.readable(error))")
         }
-        try self.init(parsed: parsed, der: derEncoded)
+        self.init(parsed: parsed, der: derEncoded)
     }
 
-    init(parsed: ParsedCertificate, der: [UInt8]) throws {
+    init(parsed: ParsedCertificate, der: [UInt8]) {
         var dnsNames: [String] = []
         var ipAddresses: [String] = []
-        var isCA = false
-        var subjectKeyIdentifier: [UInt8]?
-        var authorityKeyIdentifier: [UInt8]?
-        do {
-            if let ext = parsed.extension(.X509ExtensionID.subjectAlternativeName) {
-                for name in try SubjectAlternativeNames(ext) {
-                    switch name {
-                    case .dnsName(let dns): dnsNames.append(dns)
-                    case .ipAddress(let octets): ipAddresses.append(IPAddressText.format(octets.bytes))
-                    default: break
-                    }
-                }
-            }
-            if let ext = parsed.extension(.X509ExtensionID.basicConstraints),
-                case .isCertificateAuthority = try BasicConstraints(ext) {
-                isCA = true
-            }
-            if let ext = parsed.extension(.X509ExtensionID.subjectKeyIdentifier) {
-                subjectKeyIdentifier = Array(try SubjectKeyIdentifier(ext).keyIdentifier)
-            }
-            if let ext = parsed.extension(.X509ExtensionID.authorityKeyIdentifier) {
-                authorityKeyIdentifier = (try AuthorityKeyIdentifier(ext).keyIdentifier).map { Array($0) }
-            }
-        } catch {
-            throw CertificateAnalysisError(code: .notACertificate, detail: "malformed extension: \(error)")
+        if let ext = parsed.extension(.X509ExtensionID.subjectAlternativeName) {
+            (dnsNames, ipAddresses) = ExtensionReader.subjectAltNames(ext)
         }
+        let isCA = parsed.extension(.X509ExtensionID.basicConstraints).map(ExtensionReader.isCA) ?? false
+        let subjectKeyIdentifier = parsed.extension(.X509ExtensionID.subjectKeyIdentifier)
+            .flatMap(ExtensionReader.subjectKeyIdentifier)
+        let authorityKeyIdentifier = parsed.extension(.X509ExtensionID.authorityKeyIdentifier)
+            .flatMap(ExtensionReader.authorityKeyIdentifier)
         let subject = NameText.rfc4514(parsed.subject)
         let issuer = NameText.rfc4514(parsed.issuer)
         self.init(
@@ -98,6 +81,15 @@ public struct CertificateSummary: Sendable, Hashable {
                                             authorityKeyIdentifier: authorityKeyIdentifier),
             isCA: isCA, subjectKeyIdentifier: subjectKeyIdentifier, authorityKeyIdentifier: authorityKeyIdentifier,
             sha256: hex(SHA256.hash(data: der)), der: der)
+    }
+
+    /// A library error without its source location (`ASN1Error.truncatedASN1Field: ... File.swift:182`).
+    private static func readable(_ error: any Error) -> String {
+        var text = Substring(String(describing: error))
+        if let space = text.lastIndex(of: " "), text[space...].contains(".swift:") { text = text[..<space] }
+        for prefix in ["ASN1Error.", "CertificateError."] where text.hasPrefix(prefix) { text = text.dropFirst(prefix.count) }
+        while text.hasSuffix(":") || text.hasSuffix(" ") { text = text.dropLast() }
+        return String(text)
     }
 
     /// Same name on both sides and the signature verifies with the certificate's own key. When swift-certificates

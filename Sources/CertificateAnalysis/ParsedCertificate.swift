@@ -26,7 +26,9 @@ struct ParsedCertificate: Sendable {
     var extensions: [Certificate.Extension]
 
     init(der: [UInt8]) throws {
-        let root = try DER.parse(der)
+        // Strict DER first; BER (indefinite or non-minimal lengths) as some old CAs produced, which OpenSSL reads.
+        let root: ASN1Node
+        do { root = try DER.parse(der) } catch { root = try BER.parse(der) }
         // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue BIT STRING }
         self = try DER.sequence(root, identifier: .sequence) { nodes in
             guard let tbsNode = nodes.next(), let algorithmNode = nodes.next(), let signatureNode = nodes.next() else {

@@ -5,7 +5,7 @@ import X509
 enum SignatureCheck: Sendable, Hashable {
     case valid
     case invalid
-    /// swift-certificates cannot check it; the text names the algorithm.
+    /// swift-certificates cannot check it; the text says which algorithm ("... is not supported").
     case unsupported(String)
 }
 
@@ -14,12 +14,34 @@ extension ParsedCertificate {
     /// certificate whose own key is unsupported can still be checked against a supported issuer).
     func signatureCheck(issuedBy issuer: ParsedCertificate) -> SignatureCheck {
         guard let algorithm = Self.supportedSignatureAlgorithms[signatureAlgorithm] else {
-            return .unsupported("signature algorithm \(Self.algorithmName(signatureAlgorithm))")
+            return .unsupported("signature algorithm \(Self.algorithmName(signatureAlgorithm)) is not supported")
         }
         guard let key = issuer.publicKey else {
-            return .unsupported("public key algorithm \(Self.algorithmName(issuer.keyAlgorithm))")
+            if let bits = issuer.rsaModulusBits, bits < 2048 {
+                return .unsupported("RSA-\(bits) keys are not supported (swift-crypto needs 2048 bits or more)")
+            }
+            return .unsupported("public key algorithm \(Self.algorithmName(issuer.keyAlgorithm)) is not supported")
         }
         return key.isValidSignature(signature, for: tbsBytes, signatureAlgorithm: algorithm) ? .valid : .invalid
+    }
+
+    /// The modulus size of an RSA key, to explain why swift-crypto refused it.
+    /// SubjectPublicKeyInfo's key is RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }.
+    var rsaModulusBits: Int? {
+        guard keyAlgorithm == [1, 2, 840, 113549, 1, 1, 1], let spki = try? DER.parse(subjectPublicKeyInfo) else {
+            return nil
+        }
+        return try? DER.sequence(spki, identifier: .sequence) { parts in
+            guard parts.next() != nil, let keyNode = parts.next() else { throw ASN1Error.invalidASN1Object(reason: "SPKI") }
+            let key = try DER.parse(ASN1BitString(derEncoded: keyNode).bytes)
+            return try DER.sequence(key, identifier: .sequence) { numbers in
+                let modulus = try ArraySlice<UInt8>(derEncoded: &numbers)
+                _ = numbers.next()
+                let significant = modulus.drop { $0 == 0 }
+                guard let first = significant.first else { return 0 }
+                return significant.count * 8 - first.leadingZeroBitCount
+            }
+        }
     }
 
     /// The signature algorithms swift-certificates 1.21 verifies, by OID (RSA parameters NULL or absent alike).

@@ -96,6 +96,23 @@ struct CertificateSummaryTests {
         #expect(!hostile.subject.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
     }
 
+    /// Older string types: UniversalString and BMPString decoded, T61String as Latin-1, others as RFC 4514 #hex.
+    @Test func legacyStringTypes() throws {
+        let legacy = try F.legacyStrings.summary()
+        #expect(legacy.subject
+            == "CN=legacy-strings.example.test, postalCode=#120438303031, OU=Cafe Ops, O=Bücher ☃ GmbH, L=Zürich, C=CH")
+        #expect(legacy.subjectCommonName == "legacy-strings.example.test")
+    }
+
+    @Test("RFC 4514 escaping", arguments: [
+        ("plain", "plain"), (#"a,b+c"d\e<f>g;h"#, #"a\,b\+c\"d\\e\<f\>g\;h"#), (" lead", #"\ lead"#),
+        ("#hash", ##"\#hash"##), ("trail ", #"trail\ "#), ("in#side mid", "in#side mid"), ("tab\t", #"tab\09"#),
+        ("nul\u{0}", #"nul\00"#), ("c1\u{85}", #"c1\C2\85"#), ("rlo\u{202E}", #"rlo\E2\80\AE"#), ("é", "é"),
+    ])
+    func escaping(raw: String, escaped: String) {
+        #expect(NameText.escaped(raw) == escaped)
+    }
+
     @Test func attributeValuesAreSplitOutOfTheText() {
         #expect(NameText.values(of: ["O", "CN"], in: #"CN=a\, b, OU=x, O=Example\, Inc.+CN=c"#)
             == ["a, b", "Example, Inc.", "c"])

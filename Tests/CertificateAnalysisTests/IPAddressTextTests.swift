@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CertificateAnalysis
 
@@ -37,5 +38,22 @@ struct IPAddressTextTests {
     ])
     func accepts(text: String, octets: [UInt8]) {
         #expect(IPAddressText.parse(text) == octets)
+    }
+}
+
+@Suite("PEM base64")
+struct Base64Tests {
+    @Test("decodes like Foundation", arguments: ["", "f", "fo", "foo", "foob", "fooba", "foobar", "\u{0}\u{FF}\u{80}"])
+    func roundTrip(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        let encoded = Data(bytes).base64EncodedString()
+        #expect(PEMBundle.base64Decode(Array(encoded.utf8)) == bytes)
+        #expect(PEMBundle.base64Decode(Array(encoded.replacingOccurrences(of: "=", with: "").utf8)) == bytes)
+        #expect(PEMBundle.base64Decode(Array((" " + encoded + "\r\n").utf8)) == bytes)
+    }
+
+    @Test("rejects", arguments: ["A", "Zm9v!", "Zm=9v", "Zm9v===", "Zg==Zg=="])
+    func rejects(_ text: String) {
+        #expect(PEMBundle.base64Decode(Array(text.utf8)) == nil)
     }
 }

@@ -65,6 +65,9 @@ struct TrustEvaluationTests {
         Case(name: "RSA-PSS leaf under a trusted RSA-PSS root", served: [Certs.pssLeaf], roots: [Certs.pssRoot],
              time: Timestamp(seconds: F.pssLeaf.notBefore + 86_400, nanoseconds: 0),
              expected: .undetermined(reason: "cannot check the signature on CN=pss.example.test (issuer CN=PSS Root CA, O=tlsdiag tests, C=US): signature algorithm RSA-PSS is not supported")),
+        Case(name: "RSA-PSS chain to an untrusted root: untrusted either way, root named", served: [Certs.pssLeaf, Certs.pssRoot],
+             time: Timestamp(seconds: F.pssLeaf.notBefore + 86_400, nanoseconds: 0),
+             expected: .unknownCA(root: Certs.pssRoot.subject)),
         Case(name: "RSA-PSS root itself trusted", served: [Certs.pssRoot], roots: [Certs.pssRoot],
              time: Timestamp(seconds: F.pssRoot.notBefore + 86_400, nanoseconds: 0),
              expected: .trusted(root: Certs.pssRoot.subject)),
@@ -75,6 +78,25 @@ struct TrustEvaluationTests {
     func verdict(_ c: Case) {
         let store = TrustStore(roots: c.roots, source: "test")
         #expect(store.evaluate(served: c.served, at: c.time) == c.expected)
+    }
+
+    /// The cache answers exactly like the store, at every time, for every chain above, and stays bounded.
+    @Test func cacheAgreesWithTheStore() {
+        let store = TrustStore(roots: [Certs.root, Certs.pssRoot], source: "test")
+        var cache = TrustEvaluationCache(store: store, capacity: 8)
+        let times = [utc(2019), utc(2023), utc(2025, 6, 1), utc(2028), utc(2036), utc(2050)]
+        for c in Self.cases {
+            for time in times {
+                #expect(cache.evaluate(served: c.served, at: time) == store.evaluate(served: c.served, at: time),
+                        "\(c.name) at \(time.date)")
+                #expect(cache.count <= 8)
+            }
+        }
+        var fresh = TrustEvaluationCache(store: store)
+        _ = fresh.evaluate(served: [Self.leaf, Self.inter], at: utc(2025))
+        _ = fresh.evaluate(served: [Self.leaf, Self.inter], at: utc(2028))
+        #expect(fresh.count == 1)
+        #expect(fresh.evaluate(served: [Self.leaf, Self.inter], at: utc(2028)) == .expired(subject: Self.leaf.subject, notAfter: utc(2027)))
     }
 
     @Test func unparsableLeafIsUndetermined() {
@@ -137,6 +159,29 @@ struct TrustStoreBundleTests {
         }
         #expect(error.code == .unreadableBundle)
         #expect(error.detail == detail)
+    }
+
+    /// Damaged bundles never crash: random bytes, and a real bundle cut at every 97th byte or with bytes flipped.
+    @Test func garbageBundlesNeverCrash() {
+        var rng = GarbageTests.SplitMix(state: 42)
+        let real = Self.bytes(F.root.pem + "\n" + F.intermediate.pem + "\n")
+        var inputs: [[UInt8]] = (0..<200).map { n in (0..<n * 7).map { _ in UInt8.random(in: 0...255, using: &rng) } }
+        inputs += stride(from: 0, to: real.count, by: 97).map { Array(real[..<$0]) }
+        inputs += (0..<200).map { _ in
+            var damaged = real
+            damaged[Int.random(in: 0..<damaged.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            return damaged
+        }
+        for input in inputs {
+            do {
+                let store = try TrustStore(pemBundle: input, source: "garbage")
+                #expect(store.rootCount >= 1 && store.rootCount <= 2)
+            } catch let error as CertificateAnalysisError {
+                #expect(error.code == .unreadableBundle)
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+        }
     }
 
     static let systemBundle = "/etc/ssl/certs/ca-certificates.crt"

@@ -4,409 +4,433 @@
 enum CertificateFixtures {
     /// RSA-2048 self-signed root, 2020-2045.
     static let root = Fixture(
-        sha256: "652fbeabf173fcdc2785d525aebdeb44e9078fa1027ce47b54d11140cadb1716",
-        subjectKeyIdentifier: "2c9be332fb6530aefcd0f91e288670afb4528c89",
+        sha256: "e6b99d9ac1486b25ae9fb9d5dedfca2f838ac1265c49f9827db43fef255efa61",
+        subjectKeyIdentifier: "dd71ec95425002aa202b983e11b05a750d30be45",
         notBefore: 1577836800, notAfter: 2366841600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIDWTCCAkGgAwIBAgIUOzYW7A1YtblUZjJFnvf6gNffB80wDQYJKoZIhvcNAQEL
+        MIIDWTCCAkGgAwIBAgIULPoGEtENQ4+scg/2UxI41bNbXncwDQYJKoZIhvcNAQEL
         BQAwPDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxFTATBgNV
         BAMMDFRlc3QgUm9vdCBDQTAeFw0yMDAxMDEwMDAwMDBaFw00NTAxMDEwMDAwMDBa
         MDwxCzAJBgNVBAYTAlVTMRYwFAYDVQQKDA10bHNkaWFnIHRlc3RzMRUwEwYDVQQD
-        DAxUZXN0IFJvb3QgQ0EwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCg
-        6kmoqJCimfgcHt2221xJPSFOamcpzCCpbBouJvqFmVXDKwEgDJuWQpriKKIZSJbo
-        7dKlsR0FdkMUgxYS5D+daZkzuEQtoUAzdAafOEgTN20wpcQeCtJFxsGDQdZ4Vg48
-        qN0xFL1y9+VCl9uBSzNDFQCHugq9v+b7gpH41+r4gEfdzrbaRuIOPb86EDZwFJ3A
-        Bkr/VBB2LrAhLAlu1JPqjkfxX0hjB+zy8CT8D36MPejBbqKdyEhuhntyGdo55sON
-        XZ5HMjBlhLU4WLIyTg8rOLsol3oAGXGG/x6XjDE0ssBFg8ljx2C7/eNjMr5Dvoyi
-        XoeffwSqPTUejp2MAy+fAgMBAAGjUzBRMA8GA1UdEwEB/wQFMAMBAf8wHQYDVR0O
-        BBYEFCyb4zL7ZTCu/ND5HiiGcK+0UoyJMB8GA1UdIwQYMBaAFCyb4zL7ZTCu/ND5
-        HiiGcK+0UoyJMA0GCSqGSIb3DQEBCwUAA4IBAQCGFcG+COwhV/mPKMTp89MYz70T
-        Prc0lpRcf2tm/E0uMKY4yhJONmr6tKE5dpnNMQXOXbuFy2o0K1ec8JY3DxU3nYEI
-        uyO+Gcbo8UHNvOZT62vH7iWbulf0/SVnJhaMbmON3HuPEWSKci8lX7pI+uXnaTmh
-        ONTmU7nxZu4Ooe4qxUpPezRzMcsi7T9BA0/05yy6hTIJy4rBtVVv6LyBC/Tz/nXq
-        HEi4fu2hYbVKNVD7h7iEcjOeYWcmVjL+s13UykcqwM+Pp3Nc6XVfryQTFAZt/FEh
-        VZ/NkFh8PgMnijRjbzRMz4tGJ/BC0MERzysDVkxHjfITDZTQj9p01/xfShvB
+        DAxUZXN0IFJvb3QgQ0EwggEiMA0GCSqGSIb3DQEBAQUAA4IBDwAwggEKAoIBAQCe
+        C/C2YXk8Vf3Yn8E5T8GAgxe7b0CsWWl0ostaYBQL+5rDt6VMvnXJ4U6QCN2WiQeF
+        WAHbt5IGfTxueK3c2OhUyH9fzgN6oo2qFse1B3l434FfV4HYjub27oKPvVfebF6c
+        zaX57fqPdkcZm/ztOsU4R6Yc2Qj77JisbLbFAyQIjQi8N0+OB+wU/TO8Ef2DKHWn
+        Sq8HuR+Tw2jOIY+wZ7FqPQaII6/Fzk2HEffLzRKrOdJbKZgoE7/9bkyMkru86AdB
+        0RhqoyUk+GQhQT6LRHHNY4hd13H/hiiszRQiXGQpHKjq6px+B+4EW7HXbA/O1wGs
+        AU6dbDKuc6cQ58cFu8hvAgMBAAGjUzBRMA8GA1UdEwEB/wQFMAMBAf8wHQYDVR0O
+        BBYEFN1x7JVCUAKqICuYPhGwWnUNML5FMB8GA1UdIwQYMBaAFN1x7JVCUAKqICuY
+        PhGwWnUNML5FMA0GCSqGSIb3DQEBCwUAA4IBAQAj4AqnQY2N7319c8tTUu34i61R
+        2R825MzjspkLBSnfGP7dU5mmn7TuQGZMw+VBXrwhK4kAqecc+1gLMoqdJFUu9vhG
+        FssXIDZiUQLLVbq7i9bloCjTATv6a1iGg6Vqwck8dtzaV/FBWFh07B6J+MHVbedk
+        2L785/4laoGyyTs0E9x9NaY/XlB2TqinF+CyqiSqwrnA1N6BLivYhMkWyvRhe44h
+        LgYTWqcmlmsXe7tgjlIcNWITa2A4W42ZqDjMLKLaiFq+uUbCJi2HynugpAZpJ/Cq
+        QfdHuuEBwwj4TCnOPwNx2jbheM8xBJigYwoHUGGUz95mfaYD/4fHfpNh4lPg
         -----END CERTIFICATE-----
         """)
 
     /// P-256 intermediate signed by root (sha256WithRSA), 2020-2035, pathlen 1.
     static let intermediate = Fixture(
-        sha256: "dc16adc263d96706fc02c9d4e5ea1853ae088e2a3e5c0b536634e0f7de0ad775",
-        subjectKeyIdentifier: "32eaa32759a875356642288b3e37c3d7648ff54e",
+        sha256: "dee0fd47d6c2c958f087c827f9d9247d48e79202aa01ac439a0914bf9689251a",
+        subjectKeyIdentifier: "8c51ebed9c25550d632e60fd1d67142605d26777",
         notBefore: 1577836800, notAfter: 2051222400,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIICmTCCAYGgAwIBAgIUbXh41se3JZxsSeQrnxyI+Tpw1dgwDQYJKoZIhvcNAQEL
+        MIICmTCCAYGgAwIBAgIUQDmQmY3lAz52bZ1yvcVcR/819rIwDQYJKoZIhvcNAQEL
         BQAwPDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxFTATBgNV
         BAMMDFRlc3QgUm9vdCBDQTAeFw0yMDAxMDEwMDAwMDBaFw0zNTAxMDEwMDAwMDBa
         MEQxCzAJBgNVBAYTAlVTMRYwFAYDVQQKDA10bHNkaWFnIHRlc3RzMR0wGwYDVQQD
         DBRUZXN0IEludGVybWVkaWF0ZSBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IA
-        BPvG/zJLY4Wmd8/3hiHsdLLIS8mZsEbR1WQi1dL1WduCjFq81rAcEK/PeOa7kZsJ
-        1BdDN4sj33dFDhPTmimFVEejVjBUMBIGA1UdEwEB/wQIMAYBAf8CAQEwHQYDVR0O
-        BBYEFDLqoydZqHU1ZkIoiz43w9dkj/VOMB8GA1UdIwQYMBaAFCyb4zL7ZTCu/ND5
-        HiiGcK+0UoyJMA0GCSqGSIb3DQEBCwUAA4IBAQCOUPrVXudJ/pDPBTWdagnnaAye
-        OHp+4sUiIBKDzTkbW2Pw7PpIg7IX2G/3vp4fTk6MnE/dp9Me0m+BcdYcvrYletGa
-        EEhuTCKXBJhUDz9G62E2/3OAyTYZlNhqoESg71gSFroecx5DkTZKY5x2FQfRvY4H
-        r1I0M78ESJchzGygs1mMzDk7GelwesKPQsCgYngx26lDtouwDQaQlVmG9uXA9/e6
-        a83sXsNxSl7lp6FSeggP3kiMCjwjFe3dX6pQ4JhXOpuV9BfjxgREWyx6B9268rfJ
-        QwsgD/SESsyic+nlJGC7ZoTqdqBy8lDkNorKG8Cp5n0HStdh/FlIj7xEvGO2
+        BNlyDmKQ+m9MxYoKEnqUvcozE8aCuhCQxLPflu6ctTWeKFpMS9dk57w8NeQCYYEQ
+        6C8/X9qvnF49KKaJ3PXNB4yjVjBUMBIGA1UdEwEB/wQIMAYBAf8CAQEwHQYDVR0O
+        BBYEFIxR6+2cJVUNYy5g/R1nFCYF0md3MB8GA1UdIwQYMBaAFN1x7JVCUAKqICuY
+        PhGwWnUNML5FMA0GCSqGSIb3DQEBCwUAA4IBAQARzSc78DFu5d8kanOCjJ1S7IjV
+        cyIq4wghg9+Sfz2j453y6ONiCFFx0wXeITtRPiDssawaGkA91LGp0Poeqsi47yvq
+        1JmBgwCYjT9xMf9UAfJTaK4wueS/eZpV2AYhzB77a3CjBHtoIiLVsGlTTpwKJIgS
+        gGBmkHlMAy2Yw7cIU86OXn+rnVs/RWxaAmOMYtYlCsTjiqVeiILvk3HU9C4pvAb1
+        RnNaG1J+f5qwyJSF+x0pW9nlNwqrdzMTQlNYGJ3pz9pq4chCupRodmwdd/z0y0fI
+        P1LMmchcSD1nPRf8Xp0gx0WJ/127Nucdsj3ZBFtIS6A/Ynoz00SWvz47FVqk
         -----END CERTIFICATE-----
         """)
 
     /// P-256 leaf api.example.test + www.example.test from intermediate (ecdsa-with-SHA256), 2024-2027.
     static let leaf = Fixture(
-        sha256: "c006fdc56ec4cfe0afe999c4c306272e1634c27fa4b64c39b03d05803f2355c2",
-        subjectKeyIdentifier: "9acc9b2e478cb08542eef783c6b6f36831a25980",
+        sha256: "35e760438f3a61e4d14a19c676b5d18f572cbba64a77874e8c019a30f4eb6a99",
+        subjectKeyIdentifier: "6fd689f672aa817b5e49b76eefc0da0610907dd3",
         notBefore: 1704067200, notAfter: 1798761600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIICAjCCAamgAwIBAgIUUz8SB3SaBVafOoxfX5AwMNeGklkwCgYIKoZIzj0EAwIw
+        MIICBDCCAamgAwIBAgIUColkCwdyu2Mx1vRD/95wiSp84BIwCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTI0MDEwMTAwMDAwMFoXDTI3MDEwMTAw
         MDAwMFowPjELMAkGA1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRkwFwYD
         VQQDDBBhcGkuZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
-        7QtArDB2oQpji3TGRsy+EUyWQTMXSJ2Fz6gbhKWyq3QtBh9u5nki0lqumZU0+0Pf
-        ZDXRhPIx0yoAh1yAAFoCZaN/MH0wDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQUmsyb
-        LkeMsIVC7veDxrbzaDGiWYAwHwYDVR0jBBgwFoAUMuqjJ1modTVmQiiLPjfD12SP
-        9U4wLQYDVR0RBCYwJIIQYXBpLmV4YW1wbGUudGVzdIIQd3d3LmV4YW1wbGUudGVz
-        dDAKBggqhkjOPQQDAgNHADBEAiBkTbNZwP6WMux0xHybbCNc/USqjI6UnuIew0t7
-        G0mFlgIgFtVlyUB9i3QoHadViZe9usnS1Hv3EUmj3GHahak4o3I=
+        ujXW5lOKC9yc66PqtxD8GkzhSBwnFVBHSP21WWhPT1Qt8MhEKu2vUiwSF/CzGdk4
+        eAHDNniXBDp2QEux2YnXRKN/MH0wDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQUb9aJ
+        9nKqgXteSbdu78DaBhCQfdMwHwYDVR0jBBgwFoAUjFHr7ZwlVQ1jLmD9HWcUJgXS
+        Z3cwLQYDVR0RBCYwJIIQYXBpLmV4YW1wbGUudGVzdIIQd3d3LmV4YW1wbGUudGVz
+        dDAKBggqhkjOPQQDAgNJADBGAiEA6s6q6IOQriaSSQrwpfNTxVaiNd3ZgEdVFP/B
+        8BE4b30CIQDSO1ZvQVGxuf1lTyRIng+sICovI5V3zMYTjiPnDeIYMA==
         -----END CERTIFICATE-----
         """)
 
     /// RSA leaf *.example.test from intermediate, 2024-2040 (outlives its issuer, which ends 2035).
     static let wildcard = Fixture(
-        sha256: "72176ce27b0f8022a49a25e4accc86dd7c8c080a493e1271ef253b1d675486fb",
-        subjectKeyIdentifier: "214affb42f6e102cfe88233d7b6070c18a5dca9b",
+        sha256: "faa53cc8e40f2964e263e4df4da58e22aa74cfa1b37cef162615f5e1184a7b8b",
+        subjectKeyIdentifier: "30efdef6fa08d38128c1642440cdaed7da5365cb",
         notBefore: 1704067200, notAfter: 2208988800,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIICtzCCAl6gAwIBAgIUQ9pppWTSQmM+Feopi2/uD/juzcIwCgYIKoZIzj0EAwIw
+        MIICuDCCAl6gAwIBAgIUIhM6JzTmYiJ+xuhX3p+Jry0qI34wCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTI0MDEwMTAwMDAwMFoXDTQwMDEwMTAw
         MDAwMFowPDELMAkGA1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRcwFQYD
         VQQDDA4qLmV4YW1wbGUudGVzdDCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoC
-        ggEBAKw6zfpgVhI7qjdAfSfFoQJr0JfV5/5LIpmmT5z842O/2AGTL3CsqaAXri1r
-        vDy6WaEhhTDdcbc0gPKqSh2Z+QUGNFNbrNyTFy6u9VD2N1TmVjattLlvEdHYz/tA
-        zfAdGe8tCOwpRdxKrD0aX4ArbYSVWmXlMGCubnWXIVA8LrRmNffpEHfRJ+Feb3hY
-        51twkhzgKA7GhijH8SuWfo39mgb/O+MhvTkEaZkohD+cmQ50Zvas1GGcqLS0YdF9
-        EdEVEFfy3pZQpONiMTW7bxxwfpt5LtaGtqI8Q2zKk2JZP9/n/8EznZKA+APwUufg
-        yuRSbppMRbqfsD9kOGnMaLOnvcMCAwEAAaNrMGkwDAYDVR0TAQH/BAIwADAdBgNV
-        HQ4EFgQUIUr/tC9uECz+iCM9e2BwwYpdypswHwYDVR0jBBgwFoAUMuqjJ1modTVm
-        QiiLPjfD12SP9U4wGQYDVR0RBBIwEIIOKi5leGFtcGxlLnRlc3QwCgYIKoZIzj0E
-        AwIDRwAwRAIgVQoWgD+EWiQNJK6KASDW31gylkfszwfS+Uv0GG4Khp0CIAKxrMjm
-        HqlNSCi6Jo4M3xgl6lvZafl/Z7q2m8LLUHy1
+        ggEBALxr0Tyk/NEIQw7y0uXQ3rnFv8F04gIFBe6tkneg/d0EmXmFqWGiigCIfr4J
+        v3yoj10J/i4zEKTtlw1OwdsQflb9VaQ7PnMHaUaBg57niX8BD0p1r6tPyWS1/zOT
+        cD8f6CCS9nJ8em1DupC+sKKJL0hJ5fRzSX0+/671G62m3QfvY8zNedw5t8a8Hnuc
+        AEFrqmOSyHZmkQaDWV1M40c8q14LNLKfB4IV4pcdWBX4EHP1lciQ8VI5mWr6lOAq
+        x8Qszl7rAfezTnLhZpmDiYDsespY1BsCwng7t82RBJfJ1tEfVJ+eEkbU2oF7qFpA
+        Ykz5jUAgULzVKyqyqD49OOT/cx0CAwEAAaNrMGkwDAYDVR0TAQH/BAIwADAdBgNV
+        HQ4EFgQUMO/e9voI04EowWQkQM2u19pTZcswHwYDVR0jBBgwFoAUjFHr7ZwlVQ1j
+        LmD9HWcUJgXSZ3cwGQYDVR0RBBIwEIIOKi5leGFtcGxlLnRlc3QwCgYIKoZIzj0E
+        AwIDSAAwRQIhAP4T7mNvp/CZT4evvVx4ijxUGLUU8pzY7irq6vbeyTaNAiAga8ZZ
+        99EYzc7PNUJ7JLHHmlj+IffeIL5HC27yxBApyw==
         -----END CERTIFICATE-----
         """)
 
     /// P-256 leaf legacy.example.test with no subjectAltName, from intermediate, 2024-2027.
     static let commonNameOnly = Fixture(
-        sha256: "c95583b5bc094ec2ade006a53bf76784762270f86122d94e01372cc4a2302e3e",
-        subjectKeyIdentifier: "8178832b6427947bd28eec59247fe2fbea2074f8",
+        sha256: "37a58e5be7e266dda87186b2d6f080540f25ed947b39b60baeacfdce8e33603a",
+        subjectKeyIdentifier: "31203e3392b71a184ebb2d8bebdb2421768be10d",
         notBefore: 1704067200, notAfter: 1798761600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIB2DCCAX2gAwIBAgIUQjfWlP3qDkUIkiGKq+F5B7yhr6gwCgYIKoZIzj0EAwIw
+        MIIB2DCCAX2gAwIBAgIUQI/X4Jk4q6HI4/98Cn0dgiFhcqwwCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTI0MDEwMTAwMDAwMFoXDTI3MDEwMTAw
         MDAwMFowQTELMAkGA1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRwwGgYD
         VQQDDBNsZWdhY3kuZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcD
-        QgAEK0Q3lRMtAz8yl/nnVFVXVrf2EzY95SEu3oKoRHD0kiMBLxVkZywJVglT7C7W
-        pXHNSXx86A9BY9rU1DWVr7AD86NQME4wDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQU
-        gXiDK2QnlHvSjuxZJH/i++ogdPgwHwYDVR0jBBgwFoAUMuqjJ1modTVmQiiLPjfD
-        12SP9U4wCgYIKoZIzj0EAwIDSQAwRgIhALSLUX4razjhFjFqwT31pITzktBnTssV
-        IwA/M8xFAQWDAiEAhffKwsWIPmQmgW23TrHr0vlq0MOXF7gzjBf/mpUeF0c=
+        QgAE2uKuCLq5msvS5FRf9wHaVGkFBXX34aXqnLcxeYVkIxt9wF3xrwZCMbtch9vE
+        yKuargqLPHxZGoyw1lTmYhwW0qNQME4wDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQU
+        MSA+M5K3GhhOuy2L69skIXaL4Q0wHwYDVR0jBBgwFoAUjFHr7ZwlVQ1jLmD9HWcU
+        JgXSZ3cwCgYIKoZIzj0EAwIDSQAwRgIhAPiuTLrCMOAs1x7PgfHDs70lgd1dW6ji
+        XlMQBCx/208DAiEAvEm3+3+rkul/HsZ+R2Sbpqs6zJ41F9xFLDPgGM8DVTs=
         -----END CERTIFICATE-----
         """)
 
     /// leaf old.example.test from intermediate, valid only 2021-2022.
     static let expired = Fixture(
-        sha256: "07297fd92b191938a5f27cc00573ef162bcfb60aef71cd96320cee4a6b78df9f",
-        subjectKeyIdentifier: "c215782ec10b181c7cfde4f723c83cbd37303173",
+        sha256: "afa06d59530865904485228f6465992d018a74beaa512353f5f22e4f7b6534d4",
+        subjectKeyIdentifier: "200c7779c540c48c5260439d8e52390237f398f7",
         notBefore: 1609459200, notAfter: 1640995200,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIB8TCCAZegAwIBAgIUWor8aRQ1P4vKDQje4UoJanWUAYAwCgYIKoZIzj0EAwIw
+        MIIB8TCCAZegAwIBAgIUIC3dmBGo6R1saQIw6YbVOnF6uaAwCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTIxMDEwMTAwMDAwMFoXDTIyMDEwMTAw
         MDAwMFowPjELMAkGA1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRkwFwYD
         VQQDDBBvbGQuZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
-        ny9lFsJDasvHf7e2BeHuRI5YklZCRShKGaaJVVhmEgSG6Xnud+DZxTT9hgICAsPi
-        MO+lEennjVwg5trkGFh3JKNtMGswDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQUwhV4
-        LsELGBx8/eT3I8g8vTcwMXMwHwYDVR0jBBgwFoAUMuqjJ1modTVmQiiLPjfD12SP
-        9U4wGwYDVR0RBBQwEoIQb2xkLmV4YW1wbGUudGVzdDAKBggqhkjOPQQDAgNIADBF
-        AiBNLSw2SU3NJzliclQ4BRFMVW8bWgzh2i3n1lekKkvCBgIhAO6bSDxsdTDspv80
-        /0Hbz597/XHYz7LZYXycQYLfG1HS
+        vCW95yw3gMc3zF4v5v0wgsUEuAanxRFM687ecEhehPygUuRsoHikMDvgARrfsBBY
+        4TpQ05KjX0aspJhx2JaaHaNtMGswDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQUIAx3
+        ecVAxIxSYEOdjlI5AjfzmPcwHwYDVR0jBBgwFoAUjFHr7ZwlVQ1jLmD9HWcUJgXS
+        Z3cwGwYDVR0RBBQwEoIQb2xkLmV4YW1wbGUudGVzdDAKBggqhkjOPQQDAgNIADBF
+        AiAt1oB60h3OECNgv1A7NjgEJursYZII5wpElLVw4Kjp5QIhAICIdmVj8/1+ZhOS
+        dzqYiXOoPCaCC+uPr2CkjkrHcJLD
         -----END CERTIFICATE-----
         """)
 
     /// leaf future.example.test from intermediate, valid 2030-2031 (after the capture times used).
     static let notYetValid = Fixture(
-        sha256: "a86df022e0e1d3e96eef8a903168c05cae3bd2634adb8f71218b9843aee85cf6",
-        subjectKeyIdentifier: "d259e64af5685aa32918b75fc962575c1b7ac6a6",
+        sha256: "10fa1382f7f76ff1fd6df72386936bc2d825dfe077d9a9b9c4ac1d3e44d482f6",
+        subjectKeyIdentifier: "560b293dfe6487ffe7f7848a573ecad0b8d09adf",
         notBefore: 1893456000, notAfter: 1924992000,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIB+DCCAZ2gAwIBAgIUfXNq6tHBwBN/yn2pTxaBqUWpWo0wCgYIKoZIzj0EAwIw
+        MIIB9zCCAZ2gAwIBAgIUZJ5Mb16aE5ZlOtXQAPqRt/rBQ34wCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTMwMDEwMTAwMDAwMFoXDTMxMDEwMTAw
         MDAwMFowQTELMAkGA1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRwwGgYD
         VQQDDBNmdXR1cmUuZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcD
-        QgAEn5wZd+9EwbTHwSOc2YarYbPZZxpF9VGdZLHxo7ueRtHTZl+zBLAGnbxovqdy
-        cg2UTJpg57M/YSn1Uqx6sMI9uqNwMG4wDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQU
-        0lnmSvVoWqMpGLdfyWJXXBt6xqYwHwYDVR0jBBgwFoAUMuqjJ1modTVmQiiLPjfD
-        12SP9U4wHgYDVR0RBBcwFYITZnV0dXJlLmV4YW1wbGUudGVzdDAKBggqhkjOPQQD
-        AgNJADBGAiEA49caWMmo7Y7l3Eh0WGVbMmc8eVi52Dnlk4EW0TLu7xUCIQDQkHTw
-        cXkKT7o5DbVV60og7UTVojK+CcvrkYdpbnqt3w==
+        QgAE6+FQi0pqXSd8YQh2/pCoLx8PIsCR3+7xvVA8K0XRdLY5QlHbEdxJBjOcZ+SF
+        4AqwNFE064JPa6JlffSCVMPVeqNwMG4wDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQU
+        VgspPf5kh//n94SKVz7K0LjQmt8wHwYDVR0jBBgwFoAUjFHr7ZwlVQ1jLmD9HWcU
+        JgXSZ3cwHgYDVR0RBBcwFYITZnV0dXJlLmV4YW1wbGUudGVzdDAKBggqhkjOPQQD
+        AgNIADBFAiAppXAWt1HjJxUrxrTr+rtz3BqHHMjPDVQEuQyGRGrArAIhAMYeTdo6
+        dIKEpJ9OzkBFSozV2Y8ul8+KK20EXrZoh1fp
         -----END CERTIFICATE-----
         """)
 
     /// leaf with only iPAddress SANs (192.0.2.10, 2001:db8::1), CN ip.example.test, O with RFC 4514 specials.
     static let ipAddresses = Fixture(
-        sha256: "eefca774c071ebc5b8d03182fd129467057c0b325d500db3b25967817def97ad",
-        subjectKeyIdentifier: "37fd4d1ae458ac57c6520d1ab80e7d4be9bee80f",
+        sha256: "46f0ba0add42f796407c858f25defde9e5938990a40a17a51c059c3416a4dc07",
+        subjectKeyIdentifier: "c06f7c9752221cb8b11040d9ef5a6bef7b31e7c4",
         notBefore: 1704067200, notAfter: 1798761600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIICATCCAaegAwIBAgIUW2ANfRQFaQDUIVgKmdK4kFbZ+igwCgYIKoZIzj0EAwIw
+        MIICATCCAaegAwIBAgIUMwvAbTo+wrMFgxS7mNWeMNfsuFUwCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTI0MDEwMTAwMDAwMFoXDTI3MDEwMTAw
         MDAwMFowSDELMAkGA1UEBhMCVVMxHzAdBgNVBAoMFkV4YW1wbGUsIEluYy4gIlF1
         b3RlZCIxGDAWBgNVBAMMD2lwLmV4YW1wbGUudGVzdDBZMBMGByqGSM49AgEGCCqG
-        SM49AwEHA0IABJUVN3lZ9LbBRn1CikV93FmhtZ/RDq1VBZr1rLhKqi9YJvGa50h9
-        v/XVUyFdrCkmU+fIzVrMIB/28kyn4KcYtQKjczBxMAwGA1UdEwEB/wQCMAAwHQYD
-        VR0OBBYEFDf9TRrkWKxXxlINGrgOfUvpvugPMB8GA1UdIwQYMBaAFDLqoydZqHU1
-        ZkIoiz43w9dkj/VOMCEGA1UdEQQaMBiHBMAAAgqHECABDbgAAAAAAAAAAAAAAAEw
-        CgYIKoZIzj0EAwIDSAAwRQIgVuk6szRgqckmy4KQEKRXBDhmG0D5ozhtGlTkH6bq
-        Ct8CIQDSINdbahLSSsmxmJ585DtSP3FzDOl6gm5LD9qjok4BAw==
+        SM49AwEHA0IABN9p0XtSwWdybH9L9tMmeIuTlLV+xLI2EUQnrMpXjVT8WLe7GhEf
+        yIilPgMuDZ3lH/oUen4hSKsiwAz4YGZ0bRKjczBxMAwGA1UdEwEB/wQCMAAwHQYD
+        VR0OBBYEFMBvfJdSIhy4sRBA2e9aa+97MefEMB8GA1UdIwQYMBaAFIxR6+2cJVUN
+        Yy5g/R1nFCYF0md3MCEGA1UdEQQaMBiHBMAAAgqHECABDbgAAAAAAAAAAAAAAAEw
+        CgYIKoZIzj0EAwIDSAAwRQIhAIeR1b0tW8istVjPKh3ab51I9vdKfLDrD7yMuuoB
+        bWaPAiBLdBn+LJnov/xUV0L6oibrMb05HsF1rdTDjGSo5EnwTQ==
         -----END CERTIFICATE-----
         """)
 
     /// leaf whose O holds an ESC sequence and a right-to-left override (escaped in text forms).
     static let hostileName = Fixture(
-        sha256: "e0eeb5eecacb656e917c1c094b4064b1a4766bea84cb71104b0c0699fb31c2dc",
-        subjectKeyIdentifier: "291f52470cb908f3c4ef3a7e2ca1e7d93642dbc1",
+        sha256: "bace2e3069634bd339e73ac94628ce3e48b19e2068fa6b2048d2631d31259e8c",
+        subjectKeyIdentifier: "b51680910ea9654704439f8c08c3fa896f7be3be",
         notBefore: 1704067200, notAfter: 1798761600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIB+TCCAZ6gAwIBAgIUEdfzJ9A74Agz6NNwswQ+jLQn0I0wCgYIKoZIzj0EAwIw
+        MIIB+DCCAZ6gAwIBAgIUEsDacQy12foT/zNpujsOEXYbV9YwCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTI0MDEwMTAwMDAwMFoXDTI3MDEwMTAw
         MDAwMFowRDELMAkGA1UEBhMCVVMxGTAXBgNVBAoMEEV2aWwbWzMxbeKArkNvcnAx
         GjAYBgNVBAMMEWV2aWwuZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0D
-        AQcDQgAEXguv/W+g59PD/6AyCPbgyr9HtqpBvT4Yl8uLLnGgAPCZiTUYYi9vTWmV
-        D3q3v/3USGlulP6RXzWcT4tFIFXdgqNuMGwwDAYDVR0TAQH/BAIwADAdBgNVHQ4E
-        FgQUKR9SRwy5CPPE7zp+LKHn2TZC28EwHwYDVR0jBBgwFoAUMuqjJ1modTVmQiiL
-        PjfD12SP9U4wHAYDVR0RBBUwE4IRZXZpbC5leGFtcGxlLnRlc3QwCgYIKoZIzj0E
-        AwIDSQAwRgIhAOna28TY2bfNVFBQS2a/ICSus+PEkICjI18FBR0S882DAiEAoMZL
-        ZvSFIVM2HXuiVBYIj5iNGqEdgYQT5cSugdkjhyM=
+        AQcDQgAEa4pWU26iWl9dcHGTkMIH5f64iKCJQeE92Bz9PlAD1iJebjZR+1izt1tS
+        GgkEeTo4HTXORovZErZB8ZC/SWS3m6NuMGwwDAYDVR0TAQH/BAIwADAdBgNVHQ4E
+        FgQUtRaAkQ6pZUcEQ5+MCMP6iW97474wHwYDVR0jBBgwFoAUjFHr7ZwlVQ1jLmD9
+        HWcUJgXSZ3cwHAYDVR0RBBUwE4IRZXZpbC5leGFtcGxlLnRlc3QwCgYIKoZIzj0E
+        AwIDSAAwRQIhANPQ1p6Lojy9WJrbE7GIZ2/DJEhFWxUobNFsACJ/DyxgAiBpUC9Z
+        S5SseRjeWlm/CiznbkOfWMGBImILW2GgvZt0Xw==
+        -----END CERTIFICATE-----
+        """)
+
+    /// leaf whose name uses UniversalString, BMPString, T61String and NumericString values.
+    static let legacyStrings = Fixture(
+        sha256: "ea1668bb749baa01afc91ab3667e14735c96fa449af2b9dd54bbd91e9dc52cd6",
+        subjectKeyIdentifier: "3c74ec83a9e498675eaf1dcf1bbdd740faaf8d3d",
+        notBefore: 1704067200, notAfter: 1798761600,
+        pem: """
+        -----BEGIN CERTIFICATE-----
+        MIICXDCCAgKgAwIBAgIUWUT5IckDKFVhPCGGZ7FqZQiXjyUwCgYIKoZIzj0EAwIw
+        RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
+        FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTI0MDEwMTAwMDAwMFoXDTI3MDEwMTAw
+        MDAwMFowgZ0xCzAJBgNVBAYTAkNIMSEwHwYDVQQHHBgAAABaAAAA/AAAAHIAAABp
+        AAAAYwAAAGgxIzAhBgNVBAoeGgBCAPwAYwBoAGUAcgAgJgMAIABHAG0AYgBIMREw
+        DwYDVQQLFAhDYWZlIE9wczENMAsGA1UEERIEODAwMTEkMCIGA1UEAwwbbGVnYWN5
+        LXN0cmluZ3MuZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+        lZUrxnx3payDGhxuDoPAEiuC1Rw94uo1baocOCT0lB35KUS1dTZQK8QWAEkh0o3U
+        4L1JgYaCYgAi030psG5uGKN4MHYwDAYDVR0TAQH/BAIwADAdBgNVHQ4EFgQUPHTs
+        g6nkmGderx3PG73XQPqvjT0wHwYDVR0jBBgwFoAUjFHr7ZwlVQ1jLmD9HWcUJgXS
+        Z3cwJgYDVR0RBB8wHYIbbGVnYWN5LXN0cmluZ3MuZXhhbXBsZS50ZXN0MAoGCCqG
+        SM49BAMCA0gAMEUCIQCzfAAEwuVpyO73W1s/80CdQz5EGmGutJhHcQzXilMPzQIg
+        Od6dYYeMB9tu3f0ocNiUm+ykgszkEOTi0yyAILLkt0U=
         -----END CERTIFICATE-----
         """)
 
     /// P-256 second-level CA from intermediate, 2020-2035, pathlen 0.
     static let subIntermediate = Fixture(
-        sha256: "56bf7bef3386d6c1eda97d0c1dbf96e2fbc9f3c0eed81f219f3b406c7abaa54b",
-        subjectKeyIdentifier: "73ef02964bc7809509313cadc59e2e6a27a6a0c8",
+        sha256: "324f5d05f8f77183afcb5a0f978df3862f596a639dcd23ed41affc3899eda284",
+        subjectKeyIdentifier: "7afa8cba2be116db82797034f9e1c3129561703c",
         notBefore: 1577836800, notAfter: 2051222400,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIB3DCCAYOgAwIBAgIUVqblJ/klbLIBFiHcWLzT3RQUwbowCgYIKoZIzj0EAwIw
+        MIIB3TCCAYOgAwIBAgIUK6ueFIvrWcSuk11qt5Xh7zYbockwCgYIKoZIzj0EAwIw
         RDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxHTAbBgNVBAMM
         FFRlc3QgSW50ZXJtZWRpYXRlIENBMB4XDTIwMDEwMTAwMDAwMFoXDTM1MDEwMTAw
         MDAwMFowQTELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxGjAY
         BgNVBAMMEVRlc3QgSXNzdWluZyBDQSAyMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcD
-        QgAE5WLffqmzrDR0g4zQ1To5RZVhRJbvRGVK1AVG4xAMm9GgviEx2ZFxHVevvFzo
-        88khfSC51xMhzXCuwaAUN7tMX6NWMFQwEgYDVR0TAQH/BAgwBgEB/wIBADAdBgNV
-        HQ4EFgQUc+8ClkvHgJUJMTytxZ4uaiemoMgwHwYDVR0jBBgwFoAUMuqjJ1modTVm
-        QiiLPjfD12SP9U4wCgYIKoZIzj0EAwIDRwAwRAIgfp39Wp+9xMIJjbZ1+l8iYQnU
-        qVUZKevR4TZts/PpVQACIF+wvG1UWdbKOUJsodwvFBuJrTSssuazgE0fbrPSzH3B
+        QgAE6qkkOlhfaiEwQA+z3313n0ddDyBMxxI1gJH3ZWM3UrcjChp/4XxerJaQIPSO
+        TRhoOiYXugWqJ80Sl6qm/5OdeqNWMFQwEgYDVR0TAQH/BAgwBgEB/wIBADAdBgNV
+        HQ4EFgQUevqMuivhFtuCeXA0+eHDEpVhcDwwHwYDVR0jBBgwFoAUjFHr7ZwlVQ1j
+        LmD9HWcUJgXSZ3cwCgYIKoZIzj0EAwIDSAAwRQIgUWOo/fx3mAG42iFfGdXgesOZ
+        o2YnAjO+9X+bnOeBaC4CIQDLyCug6x0J+Q7kjHgcQBlapcqPR6TJhphh6bd/Wh4T
+        uQ==
         -----END CERTIFICATE-----
         """)
 
     /// leaf deep.example.test from subIntermediate, 2024-2027.
     static let deepLeaf = Fixture(
-        sha256: "ed67ac27ac364902140c35991c1bab6455d1444c677d1aea07fe24afb9f30812",
-        subjectKeyIdentifier: "1d295ba83665e29acda029d9e9cf1dcdd3074008",
+        sha256: "849f4a066d75df09a0a6dd6878a10a135dce76cb4f157663442f110c12aa66cf",
+        subjectKeyIdentifier: "bd46d9ecfbd79d8f9d14c651a78b516da359bb72",
         notBefore: 1704067200, notAfter: 1798761600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIB8DCCAZagAwIBAgIUYO/rJcQRWUYWHNKmbbVWmNXloCEwCgYIKoZIzj0EAwIw
+        MIIB7zCCAZagAwIBAgIULaDdxpf7b4sZOCClZtuayBvorQAwCgYIKoZIzj0EAwIw
         QTELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxGjAYBgNVBAMM
         EVRlc3QgSXNzdWluZyBDQSAyMB4XDTI0MDEwMTAwMDAwMFoXDTI3MDEwMTAwMDAw
         MFowPzELMAkGA1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRowGAYDVQQD
-        DBFkZWVwLmV4YW1wbGUudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABOvc
-        njFLJKUlghgpXwxedRWIb7+S73UsgqFj/U/9YmAbFH4+J+beJIfXvLNcTSluRy19
-        PLfk99MZIRRIybxXTw+jbjBsMAwGA1UdEwEB/wQCMAAwHQYDVR0OBBYEFB0pW6g2
-        ZeKazaAp2enPHc3TB0AIMB8GA1UdIwQYMBaAFHPvApZLx4CVCTE8rcWeLmonpqDI
-        MBwGA1UdEQQVMBOCEWRlZXAuZXhhbXBsZS50ZXN0MAoGCCqGSM49BAMCA0gAMEUC
-        IQC5kddj3f4PEetKizeeQsSgCl+Cs/5pgLFI0KE8uBt39gIgZ0DN0WEdSEEywJRT
-        j/ogtv+oJPVp+B724ggsyx9EoF0=
+        DBFkZWVwLmV4YW1wbGUudGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABIQg
+        kYCXO0a/hiBjuX/vudcUE2s8ub+GEt1qrSsNBlqs5MrBKNGizr598SYZtu8snE1e
+        x24FYJKJAcHAPomByxujbjBsMAwGA1UdEwEB/wQCMAAwHQYDVR0OBBYEFL1G2ez7
+        152PnRTGUaeLUW2jWbtyMB8GA1UdIwQYMBaAFHr6jLor4RbbgnlwNPnhwxKVYXA8
+        MBwGA1UdEQQVMBOCEWRlZXAuZXhhbXBsZS50ZXN0MAoGCCqGSM49BAMCA0cAMEQC
+        IF9B2mFqH2NKRwG1+OZ0naSX9lvrgE27qlTavnpPsRrKAiAuf9vT9/haTPcvp0Uc
+        B1NTUCXb14CN3oizTHOEMtY7rA==
         -----END CERTIFICATE-----
         """)
 
     /// same subject as intermediate but another key (signed by root): not the leaf's issuer.
     static let imposterIntermediate = Fixture(
-        sha256: "b552d5de4e1a6fd5f6235a48c6680c3475ba14ed32e056efe82a5b68f376c80c",
-        subjectKeyIdentifier: "214b378f403aabdcee950c17aa7aa75aa11181f2",
+        sha256: "d798662e794ff88d074a3753e88c53467a34d82e8fd0d4f7d8e795dc12775556",
+        subjectKeyIdentifier: "c072d02651e19dbf91c4aef5cb540ab6747e8979",
         notBefore: 1577836800, notAfter: 2051222400,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIICmTCCAYGgAwIBAgIUSgFMDtZZoiblDCF3/I3QMCJOfIQwDQYJKoZIhvcNAQEL
+        MIICmTCCAYGgAwIBAgIUdKqmi2OnhTIWh50I8l7uSV/JncAwDQYJKoZIhvcNAQEL
         BQAwPDELMAkGA1UEBhMCVVMxFjAUBgNVBAoMDXRsc2RpYWcgdGVzdHMxFTATBgNV
         BAMMDFRlc3QgUm9vdCBDQTAeFw0yMDAxMDEwMDAwMDBaFw0zNTAxMDEwMDAwMDBa
         MEQxCzAJBgNVBAYTAlVTMRYwFAYDVQQKDA10bHNkaWFnIHRlc3RzMR0wGwYDVQQD
         DBRUZXN0IEludGVybWVkaWF0ZSBDQTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IA
-        BAguL5d90OorWZiZXKthUVzSVhIPwLXAtSlDiXoUbaPbL3mM2ULb/K/+MtqnHJL3
-        q8BEw8WhAWqa/SRQsx+k3wajVjBUMBIGA1UdEwEB/wQIMAYBAf8CAQEwHQYDVR0O
-        BBYEFCFLN49AOqvc7pUMF6p6p1qhEYHyMB8GA1UdIwQYMBaAFCyb4zL7ZTCu/ND5
-        HiiGcK+0UoyJMA0GCSqGSIb3DQEBCwUAA4IBAQAtTbnWOGGVOsdTdCLRbGKmGrJs
-        5QUpIIphd+fk9KZiubbBetePkWU5RuXu1Hx/Q/8CqxlcK/pwzQkxs3dx1d345KZP
-        oe/sdoDZ9K6ntSrWWmdG7GnOtk6TZwiqLgwifiOWCwojW67k82/jYF165/Cb10zi
-        2KlSZ69owirhK4o1wO+nYvNUPBzzcV3q6NuDQSsw9FjxaSKS+Jj6CXi+Qu3R7K/S
-        oEQuLuZJZ3q8/PsSLGjAW+KcJ/jZ3BUgOMnbfLygKMh1QI4vF4p3toBHRxdw4/P1
-        Sh/j+avvIGxxyJyux3LNltflK9O8YgI9FFf34XT5HK4nLlyvqiSPo6rmc3c2
+        BIVlxZIVCRX+qpLrnWpXMn4OqoglrAPrYhDovPJAPYg//bwm5SCjmLSe7TN4l1Nx
+        1g1qp+OaCSazaGWN9hDzNC6jVjBUMBIGA1UdEwEB/wQIMAYBAf8CAQEwHQYDVR0O
+        BBYEFMBy0CZR4Z2/kcSu9ctUCrZ0fol5MB8GA1UdIwQYMBaAFN1x7JVCUAKqICuY
+        PhGwWnUNML5FMA0GCSqGSIb3DQEBCwUAA4IBAQCYtbgv2a6UiHK9Mp6G0VSlUg5t
+        iM2q3RhYJJfsCy/TvyoeDpWsl7YaYa07l+JRcv7oJ+cOaIVmzw461VNNwLu895h+
+        F3Go9/VQGeEQAxVrXLsooh+ofB2lbpN4KRaVFBGfD+ZybFkNRnhkknVa01w25tG3
+        IDwf2+GZ4nZq6gumXEv6rgC7ZU0Amw46HSdf602wzmxlvbce8sgOAKM30MqXYtnM
+        8Oj4sna/g9vrPJDvf+RqUPHjPIW2DZ8egwuEOWig7SZob+aWwFeIDcc6ii5qESoQ
+        wl4cH1BQrjZGIvM6CNDLRTa34xPp6NLlhHb4YQRTHImiUDAEjqEKzKFPDCwp
         -----END CERTIFICATE-----
         """)
 
     /// P-384 self-signed end-entity self.example.test (ecdsa-with-SHA384), 2024-2027.
     static let selfSigned = Fixture(
-        sha256: "dde7610680e49e6ba12bad63d40e495168af4cc60408ccc2a158649c0ce4cb73",
-        subjectKeyIdentifier: "e02d6b1945037e3006cdb822f0b1c2c68860e730",
+        sha256: "29c4c0c0ddbd8534bdc7eca8bd524ce0db502ac5c7747ef945c8be302743badf",
+        subjectKeyIdentifier: "ad0f66ec62bdeae5156b5bb84c3f76da56322982",
         notBefore: 1704067200, notAfter: 1798761600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIICKzCCAbGgAwIBAgIUWSDQiH7rYe+DrKE9hdjg7qCbzFowCgYIKoZIzj0EAwMw
+        MIICKzCCAbGgAwIBAgIUCpABLI9qzpVvDup1vNC1+6JnORIwCgYIKoZIzj0EAwMw
         PzELMAkGA1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRowGAYDVQQDDBFz
         ZWxmLmV4YW1wbGUudGVzdDAeFw0yNDAxMDEwMDAwMDBaFw0yNzAxMDEwMDAwMDBa
         MD8xCzAJBgNVBAYTAlVTMRQwEgYDVQQKDAtFeGFtcGxlIEx0ZDEaMBgGA1UEAwwR
-        c2VsZi5leGFtcGxlLnRlc3QwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAATZ7cCHnluH
-        iTd5ssjt7VUsohOtCDb5xxFV58LsRyxb3OrLoI0j25pW5dOyeJtMZ/PRdueJ7lFo
-        nJcQKo5Xi+03nyn0srGJSa+Qs2pSZIvW9uxRUVmcd1A93vewR6UbWZejbjBsMAwG
-        A1UdEwEB/wQCMAAwHQYDVR0OBBYEFOAtaxlFA34wBs24IvCxwsaIYOcwMB8GA1Ud
-        IwQYMBaAFOAtaxlFA34wBs24IvCxwsaIYOcwMBwGA1UdEQQVMBOCEXNlbGYuZXhh
-        bXBsZS50ZXN0MAoGCCqGSM49BAMDA2gAMGUCMQDc9dtEcMopuedIP9RiEOEsUudN
-        VQ6E5THnp6hyjdeCjltOr1FxVAh+gS9UkIa3Zj4CMHfYsp3Cnc52VGie6wujhIk/
-        /IqEPiQKy8BKoAJ/0+J2EEGOkSzPgNXrJtMSO534Kw==
+        c2VsZi5leGFtcGxlLnRlc3QwdjAQBgcqhkjOPQIBBgUrgQQAIgNiAATVDI53Kyph
+        0UrhIhXOsiynLGT2RtVYxiWruw8V0QEOSz8wfs+ey0q4YGXOJidJFNGiusJxpMls
+        vatRK7fXJnS1jNhYNKW9Z9K9Qwwnz93NT6E5jPewVJaraEzRgKapgbWjbjBsMAwG
+        A1UdEwEB/wQCMAAwHQYDVR0OBBYEFK0PZuxiverlFWtbuEw/dtpWMimCMB8GA1Ud
+        IwQYMBaAFK0PZuxiverlFWtbuEw/dtpWMimCMBwGA1UdEQQVMBOCEXNlbGYuZXhh
+        bXBsZS50ZXN0MAoGCCqGSM49BAMDA2gAMGUCMQCmMc+vGG+8WViKDaYEwpyJWwtp
+        xMn5/LMc6MWXp1ZgJOEnSDPa/XCh7xnwZBcCBFYCMAv8PG6XexlkL16LpCtY1Siw
+        dX5wv9nB8S1Ug8z7Rd9CEB0scrhvso0vNAAIbU2rgg==
         -----END CERTIFICATE-----
         """)
 
     /// Ed25519 self-signed root not in the test trust store, 2020-2045.
     static let otherRoot = Fixture(
-        sha256: "eabbb3d7db7a5955290ca97d344b359b9d823f62ba046aa6ea9ab927edead9ae",
-        subjectKeyIdentifier: "c5ec548378bd69da9cb227f11990b8e409784334",
+        sha256: "fb27a80e828de446a42d5b4cf2322b0ea62d0f36e80860ac3fa793d45e2f646d",
+        subjectKeyIdentifier: "53e64c46210c6cd330d76eddfd95f89dfc37b2bf",
         notBefore: 1577836800, notAfter: 2366841600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIBjzCCAUGgAwIBAgIUZ5BvQuvkMYW9TfeoK9d/joI0JZcwBQYDK2VwMD0xCzAJ
+        MIIBjzCCAUGgAwIBAgIUH7tEBlRk+AjGq8oe3XXvYbnX5pYwBQYDK2VwMD0xCzAJ
         BgNVBAYTAlVTMRYwFAYDVQQKDA1FbHNld2hlcmUgTHRkMRYwFAYDVQQDDA1PdGhl
         ciBSb290IENBMB4XDTIwMDEwMTAwMDAwMFoXDTQ1MDEwMTAwMDAwMFowPTELMAkG
         A1UEBhMCVVMxFjAUBgNVBAoMDUVsc2V3aGVyZSBMdGQxFjAUBgNVBAMMDU90aGVy
-        IFJvb3QgQ0EwKjAFBgMrZXADIQA/v4KVrZR7mhRuJDkMj1f8Vb2RXxjU2BArdbhB
-        4W2qAqNTMFEwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUxexUg3i9adqcsifx
-        GZC45Al4QzQwHwYDVR0jBBgwFoAUxexUg3i9adqcsifxGZC45Al4QzQwBQYDK2Vw
-        A0EA5E5OanQEgToq5Hprw3L8Td71VGns9W3PObA6Z0bERK7iBYqhwCIFcvTfSKid
-        TK2fFh9LQiw+zyVDrp5Hx1UHBg==
+        IFJvb3QgQ0EwKjAFBgMrZXADIQCliySi+GGM5Sc5Qx806Uc5vMBE6wOLF5FCfLdU
+        P7BgyKNTMFEwDwYDVR0TAQH/BAUwAwEB/zAdBgNVHQ4EFgQUU+ZMRiEMbNMw127d
+        /ZX4nfw3sr8wHwYDVR0jBBgwFoAUU+ZMRiEMbNMw127d/ZX4nfw3sr8wBQYDK2Vw
+        A0EAH6Fv1X8hQwvUFv8PIp+30SjMY7wBT52WoqnmM6yGu0yS1BsGtLAz75YRvR9a
+        auDy+Snc4wxNx1ZXTeH69FIzBQ==
         -----END CERTIFICATE-----
         """)
 
     /// Ed25519 leaf api.example.test signed by otherRoot, 2024-2027.
     static let otherLeaf = Fixture(
-        sha256: "b63ae5833e627f60832ecfba21818e1482eaa30259f73345ca6192f9f630a8ec",
-        subjectKeyIdentifier: "c70313f22d1a6c935836d73c96c1b9b1ef684baf",
+        sha256: "60d24521d249ea0e45c5d9c681ec8706992c2aa123b01c74d719a81d6321c728",
+        subjectKeyIdentifier: "8948a399faf289229774c5ffbcf7c6ee49f74795",
         notBefore: 1704067200, notAfter: 1798761600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIBqjCCAVygAwIBAgIUeHMp6xzGmhz3iHgzDLXs+bL/eT4wBQYDK2VwMD0xCzAJ
+        MIIBqjCCAVygAwIBAgIURtS6ThX2IaaMTlE4BFUBmWU7uOowBQYDK2VwMD0xCzAJ
         BgNVBAYTAlVTMRYwFAYDVQQKDA1FbHNld2hlcmUgTHRkMRYwFAYDVQQDDA1PdGhl
         ciBSb290IENBMB4XDTI0MDEwMTAwMDAwMFoXDTI3MDEwMTAwMDAwMFowPjELMAkG
         A1UEBhMCVVMxFDASBgNVBAoMC0V4YW1wbGUgTHRkMRkwFwYDVQQDDBBhcGkuZXhh
-        bXBsZS50ZXN0MCowBQYDK2VwAyEAOYszLkrdRcUxobIKerEVfYSiU7Fh4QtaMspL
-        yQrWHtejbTBrMAwGA1UdEwEB/wQCMAAwHQYDVR0OBBYEFMcDE/ItGmyTWDbXPJbB
-        ubHvaEuvMB8GA1UdIwQYMBaAFMXsVIN4vWnanLIn8RmQuOQJeEM0MBsGA1UdEQQU
-        MBKCEGFwaS5leGFtcGxlLnRlc3QwBQYDK2VwA0EAkpu0kASfMA6or4BYHwHi4Coe
-        zKzk+gFZuh+Ij4yRz+u8aslB2HBEDY3Z9DMTd9XP2OPdx6YbOlaojckyzJXYBA==
+        bXBsZS50ZXN0MCowBQYDK2VwAyEAH0GoupymNab8/yscU9eLVvlb0KR0NHokolHA
+        VZqDD0yjbTBrMAwGA1UdEwEB/wQCMAAwHQYDVR0OBBYEFIlIo5n68okil3TF/7z3
+        xu5J90eVMB8GA1UdIwQYMBaAFFPmTEYhDGzTMNdu3f2V+J38N7K/MBsGA1UdEQQU
+        MBKCEGFwaS5leGFtcGxlLnRlc3QwBQYDK2VwA0EAJAhPVUmRpAAa7d3UjB5foz9c
+        yd0wAj9tp4mFptHz/sjfWZfWPNkwRyPax08/FLRI/HbCPPeKfXV1PHNgdlzLBw==
         -----END CERTIFICATE-----
         """)
 
     /// self-signed, notBefore 1960-06-15 12:00 UTC (UTCTime, before 1970), notAfter 2150-01-01 (GeneralizedTime).
     static let wideDates = Fixture(
-        sha256: "d1b721ab8f4baf76045b8c8836d655c3a1058e4756e29bb79763676eb7207132",
-        subjectKeyIdentifier: "daca3f2fb2af26d554e7a2b291cc55fb882e8b85",
+        sha256: "4e14ecd770c21771770dda5bb1582cc4ba16ec5abe5c23e5ab93869798a541ea",
+        subjectKeyIdentifier: "887332abb5a917ddbd6e60e6a29fca93ce7c2e58",
         notBefore: -301233600, notAfter: 5680281600,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIB0DCCAXagAwIBAgIUBGGt4hWpmOUHD7UeTZ4OIhdZOAkwCgYIKoZIzj0EAwIw
+        MIIB0TCCAXagAwIBAgIUKnuwFl1EHRl5gIqcLtXW56k9n4wwCgYIKoZIzj0EAwIw
         LTELMAkGA1UEBhMCVVMxHjAcBgNVBAMMFXRpbWVsZXNzLmV4YW1wbGUudGVzdDAg
         Fw02MDA2MTUxMjAwMDBaGA8yMTUwMDEwMTAwMDAwMFowLTELMAkGA1UEBhMCVVMx
         HjAcBgNVBAMMFXRpbWVsZXNzLmV4YW1wbGUudGVzdDBZMBMGByqGSM49AgEGCCqG
-        SM49AwEHA0IABMn7BoP6TsAY1Z16EqYlZ+f70RuE47PdTJObR8LUknEwas1cxRks
-        pFsC89WCpKLLMvXn0mIO7AAjHs7qo5RbW3qjcjBwMAwGA1UdEwEB/wQCMAAwHQYD
-        VR0OBBYEFNrKPy+yrybVVOeispHMVfuILouFMB8GA1UdIwQYMBaAFNrKPy+yrybV
-        VOeispHMVfuILouFMCAGA1UdEQQZMBeCFXRpbWVsZXNzLmV4YW1wbGUudGVzdDAK
-        BggqhkjOPQQDAgNIADBFAiBGNTPbFTi8Y3xhBpwTRuj1poVI130Ej2Mx6u2KXmmC
-        4AIhAN7jGuaDZK1sPQQXhA2Dgky4PF7v6PH46SCGVg+1Ekxp
+        SM49AwEHA0IABG+OBQrYeoD44sL0kQYdkglLtTq9mI9HmXg2H+8WhSvtXdsfRufq
+        zlXp4LlWvvYsDbS2ocYZaJLpfl2LRw8jcUajcjBwMAwGA1UdEwEB/wQCMAAwHQYD
+        VR0OBBYEFIhzMqu1qRfdvW5g5qKfypPOfC5YMB8GA1UdIwQYMBaAFIhzMqu1qRfd
+        vW5g5qKfypPOfC5YMCAGA1UdEQQZMBeCFXRpbWVsZXNzLmV4YW1wbGUudGVzdDAK
+        BggqhkjOPQQDAgNJADBGAiEA9Lr1AiBL4iA2TuS6JrApsV6HROzZlRGrU3a3qCm4
+        Of4CIQDr1FjdC0oIXE+7gWOkmZQO6WEYJ9mi6Sez59kMsUqy0Q==
         -----END CERTIFICATE-----
         """)
 
     /// openssl CLI: RSA-PSS self-signed root (unsupported signature algorithm), CA:TRUE.
     static let pssRoot = Fixture(
-        sha256: "64827348fb89da688c53cf1f8a4f5df04e2852811699442f9645c029518679fd",
-        subjectKeyIdentifier: "4fc65f842f6649fbf48bd7da3ef5bec7c6d88d7a",
-        notBefore: 1795977310, notAfter: 2426697310,
+        sha256: "033a7917441b18f20289b06c6715713ce670ee197a26bb037b2b693aeca5c624",
+        subjectKeyIdentifier: "0a3f85f1b6e0dd6196b5d35924c48d3218db8227",
+        notBefore: 1795977956, notAfter: 2426697956,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIDvzCCAnOgAwIBAgIUVslBbvnNh/Q73Dd2CDs8tpiLonEwQQYJKoZIhvcNAQEK
+        MIIDvzCCAnOgAwIBAgIUGB2gHGw3C+WUtwmRCjzw3sh4jW4wQQYJKoZIhvcNAQEK
         MDSgDzANBglghkgBZQMEAgEFAKEcMBoGCSqGSIb3DQEBCDANBglghkgBZQMEAgEF
         AKIDAgEgMDsxCzAJBgNVBAYTAlVTMRYwFAYDVQQKDA10bHNkaWFnIHRlc3RzMRQw
-        EgYDVQQDDAtQU1MgUm9vdCBDQTAeFw0yNjExMjkxODM1MTBaFw00NjExMjQxODM1
-        MTBaMDsxCzAJBgNVBAYTAlVTMRYwFAYDVQQKDA10bHNkaWFnIHRlc3RzMRQwEgYD
+        EgYDVQQDDAtQU1MgUm9vdCBDQTAeFw0yNjExMjkxODQ1NTZaFw00NjExMjQxODQ1
+        NTZaMDsxCzAJBgNVBAYTAlVTMRYwFAYDVQQKDA10bHNkaWFnIHRlc3RzMRQwEgYD
         VQQDDAtQU1MgUm9vdCBDQTCCASIwDQYJKoZIhvcNAQEBBQADggEPADCCAQoCggEB
-        AKLhRzcA8UnCBuszHTgGzNmA7yDh+nkaLVx5cF7VGYJQIKidDOduTr47hCGWKXVO
-        RKml/UP6Igp/jTrYSLbbjT2L5BSrjPxebI+XkifYq1tQYEUGUbCfjIRW5tDpC2Zo
-        VbjWnbzqaRpRnnd7GBzwLe2LUNefgOc/Nwm6JWnFe0q/RWQ3nC32oh64RQLaIz0F
-        xpFvM8IcI/eIOwk6+xcdWIhQabAqsDbYFo1BxqKzIjD73jWiMGDsXqE51S6P99qk
-        hgEN2uoEecGafhmC2f6H48KNQYCOXf2mYHmnRL5wMORIX23Cqc6+7qyde8QqJPOv
-        L4qMYuyEveJWnWNdlrh2pXECAwEAAaNTMFEwDwYDVR0TAQH/BAUwAwEB/zAdBgNV
-        HQ4EFgQUT8ZfhC9mSfv0i9faPvW+x8bYjXowHwYDVR0jBBgwFoAUT8ZfhC9mSfv0
-        i9faPvW+x8bYjXowQQYJKoZIhvcNAQEKMDSgDzANBglghkgBZQMEAgEFAKEcMBoG
-        CSqGSIb3DQEBCDANBglghkgBZQMEAgEFAKIDAgEgA4IBAQBMl+tU4LzzvTOquL2+
-        yrjZA7yVF4NBfe//uP9/AB/9u3sHFiprUPDu0quEVdvIQJPQAK8NcmjZJkjDdGMo
-        VWBqi4VlF/hWKYFaFSqxqei69eTsi0Rox2fQeLHi0sBS7aYkIwd8HOJ1b7LrUtL2
-        0wQ04w6tbN/7mOYV83u2/VgNQXZEdl+OH1k8+F2LxZS8mC20fPRHOmNYSDp+eVS+
-        h4r9nnzw0nEAH0YedIeXNh7XkgPvIl7AcNi1Uf7/Ms15dAI9dESvyCPp4rxPthq5
-        25CKXudrwpKXdzV4Pj6SsNY59md5RzQkG221qEYTifzjKr3NLdFAQ3kOBPyxcYxB
-        YIPR
+        AKV2jImJphfY7m4WvVpTRaBnLOrz6VZUrsqEe14J8/Yxm/2HdoSx8mPR4Awm0EWw
+        TvqolmOKVNFzmjjwwt6iI0cron746Rvy7VY8m0K44MsLe3FwgsWLi4a8GLBUs3Po
+        p1km5h7l8QFpShAM3RxdZcw3/y+rpiC86kBXbQ2CH28ysHFyeYt7bBVMaFJjCM5j
+        oKIWy0Bi3t+L+XQKpe+hrb2J7HN/3e/1QMmH3GIzNUgi3psCXpZ5m9cEBrpERdOA
+        gw0RHbniFBhC2pAgggEQ6HdCTur1JCjIcISz96a+53HybUGM5ZPPPD5UwZDpp/Mn
+        nesc0JOqMF+uSdNK6HF1nAkCAwEAAaNTMFEwDwYDVR0TAQH/BAUwAwEB/zAdBgNV
+        HQ4EFgQUCj+F8bbg3WGWtdNZJMSNMhjbgicwHwYDVR0jBBgwFoAUCj+F8bbg3WGW
+        tdNZJMSNMhjbgicwQQYJKoZIhvcNAQEKMDSgDzANBglghkgBZQMEAgEFAKEcMBoG
+        CSqGSIb3DQEBCDANBglghkgBZQMEAgEFAKIDAgEgA4IBAQA3vbMeggV/704O4Agb
+        kh7fyI7SAzZnLyC7wdbiA04jwRUl+I2R0O0VNJBvAVfpQv4RjQObj3C5vVoTCHSd
+        /CQ2j7BPqkC1reqlP3KfXoA6WS6G21F5N0CWdYZYljiioz2wD7ha6f/cn14ofvcQ
+        aqIMifHJxtSrxrFMf/XCW8qXbs+DenoSecqDKEDC4kC5lXlM0J+mi2FX8U2QwKSO
+        DfDYmkoA+ra7LwXfCm1cJoCzxYzEWOm7gPnsMhK0NBh3WCI+3ciTqilIWrsDmZnG
+        oNd/AumroEYtSgUjofdps8mHTphpWIZyLh7qK1f2c0NEINCeWz1oGGqKzLZXjCab
+        KAKq
         -----END CERTIFICATE-----
         """)
 
     /// openssl CLI: leaf pss.example.test signed by pssRoot with RSA-PSS.
     static let pssLeaf = Fixture(
-        sha256: "755bffcbb3ddbd9549ba1c55431a7df22eaf53c53bb0ef20f908a34a08980457",
-        subjectKeyIdentifier: "a4b5c25b93d933ce2d10619acce7647438bce9f1",
-        notBefore: 1795977311, notAfter: 2111337311,
+        sha256: "b4773b1c12e4fe7bd1eb5624757932156d6db3eb072a9c8980c45825e19bae62",
+        subjectKeyIdentifier: "158447a0df37cd089e31eecc3a195c018b10e623",
+        notBefore: 1795977957, notAfter: 2111337957,
         pem: """
         -----BEGIN CERTIFICATE-----
-        MIIDtjCCAmqgAwIBAgIUcLEWzfd7j8TAW2H/YcL5HVIhhYEwQQYJKoZIhvcNAQEK
+        MIIDtjCCAmqgAwIBAgIUDrIY0J9e6vOQSWrPvlSuop/FcKMwQQYJKoZIhvcNAQEK
         MDSgDzANBglghkgBZQMEAgEFAKEcMBoGCSqGSIb3DQEBCDANBglghkgBZQMEAgEF
         AKIDAgEgMDsxCzAJBgNVBAYTAlVTMRYwFAYDVQQKDA10bHNkaWFnIHRlc3RzMRQw
-        EgYDVQQDDAtQU1MgUm9vdCBDQTAeFw0yNjExMjkxODM1MTFaFw0zNjExMjYxODM1
-        MTFaMBsxGTAXBgNVBAMMEHBzcy5leGFtcGxlLnRlc3QwggEiMA0GCSqGSIb3DQEB
-        AQUAA4IBDwAwggEKAoIBAQCts+hdbXu9VkafCKymLEPYDdn3NHO1hlUYtMr/RZkr
-        rmF3u9OV6t6NuTXiCAwIZFfX1KfBbt1ia2HnzBgIHmtBcksFYjOy8FGhWiBmGhdM
-        LDO+CYI7/J4oqv+msKkg3nn6O1nBqW20qQwF4W+sX00WTqHivVnqsUWEGTpIR44Z
-        3cYImuWWYmsIhXlSvC/Psr1z/J1fEUb56F3tmekWw4Z43hd7qnP97k35hbmZc7uh
-        3GRL0aTmRbofSj2UUsu8rbsBuzgOzmN5xUVu+jwYV6ptbLVlE5S27+zjM5tsu4BC
-        wxD59oY445+7OesJs3ASZL6MiNNlpktt2UpWB/6yYFA9AgMBAAGjajBoMAkGA1Ud
-        EwQCMAAwGwYDVR0RBBQwEoIQcHNzLmV4YW1wbGUudGVzdDAdBgNVHQ4EFgQUpLXC
-        W5PZM84tEGGazOdkdDi86fEwHwYDVR0jBBgwFoAUT8ZfhC9mSfv0i9faPvW+x8bY
-        jXowQQYJKoZIhvcNAQEKMDSgDzANBglghkgBZQMEAgEFAKEcMBoGCSqGSIb3DQEB
-        CDANBglghkgBZQMEAgEFAKIDAgEgA4IBAQAIq06gj7YyA8d0VG2pWBlJf5sTsXBJ
-        ZS/0CptrX6gkG7GctkyyyZzFan88MQxfVw/ZiZGlOhhUyCAZ2kBfpeEHzv7BPwA5
-        /2Kqasc3ViwC9o2YlS/wEUFZ5bDNLzKoph03dCVKVnUbuMavE5v9WhWk58fdUqEl
-        /DMENwNY/vwm2EMH7UhTRxNXDno+fttppty19dM+YFdJdFlIuS2TwNo2Oi30iFU2
-        6XZ5za95jARDlYMpXHaJkLYv3we2Dw8PaP6QF61c0UK6gDbM6TEnC0n3YKLYnJ8H
-        JNl53x4Er+w0Vhb7AhXtg5lrZ2FKA2kqSlYBdQatEVjmuXLTtHBHxxE7
+        EgYDVQQDDAtQU1MgUm9vdCBDQTAeFw0yNjExMjkxODQ1NTdaFw0zNjExMjYxODQ1
+        NTdaMBsxGTAXBgNVBAMMEHBzcy5leGFtcGxlLnRlc3QwggEiMA0GCSqGSIb3DQEB
+        AQUAA4IBDwAwggEKAoIBAQDdWtVpheVonHJejpFYOc03L5dVsxm46wDkxQ1rg/PV
+        /KafDsjxoQ5tKir6OX+3g/cboL2/wppHUujhWwrLWftLcVyV2CMuXUQHJfb6OXk/
+        +4cp5kiaAdHFSRBDZR28qf8x5M0zosIjCLnq6x8LZkLUVi/p0b1x7wwElX4kh1y+
+        2BJcxs5Ym+bq4ps6JV72mh7mzeBXsGh5n5PUe+cOAMlJFQT5HvfEQI8nH/hd8d6n
+        93otq8aXQFIHgPOKr4KV+fUIxqKYQZ8y3XMSBx7qmg+RmSnTyAS+Ky7JywXFG25T
+        t9+ZFQEHfcMdcJ4aImCn+TnIjWI4wrWsk0hBFBfwObNlAgMBAAGjajBoMAkGA1Ud
+        EwQCMAAwGwYDVR0RBBQwEoIQcHNzLmV4YW1wbGUudGVzdDAdBgNVHQ4EFgQUFYRH
+        oN83zQieMe7MOhlcAYsQ5iMwHwYDVR0jBBgwFoAUCj+F8bbg3WGWtdNZJMSNMhjb
+        gicwQQYJKoZIhvcNAQEKMDSgDzANBglghkgBZQMEAgEFAKEcMBoGCSqGSIb3DQEB
+        CDANBglghkgBZQMEAgEFAKIDAgEgA4IBAQBtgT+cP7PZeRPqFw7mtwOg2Bt49G9T
+        /gkJ6kAZF7dtfu1W0V+pYjUCWv0rSHs/eqAy2Um1G9Yjppt5ZudxJrrcexupoJNq
+        X/4vK0Pe45JOjeUWFrcLZb5KNs8qm4IeUklQo3pnAfncIFksaMKNyi+30+RHBeTz
+        mqAQWjHgKj5FZsQJHmWF0yZl3jZHvVYIyjDAD5xQG7Gj6U5Z+m/9oehEcEhiaxDd
+        wt1TiCDXqrOCVoFGVtMq/hYb4DfQS+B5+ZiGJO7fc1c6kWMA/M3uQzKDNCL+3nHQ
+        y4Plq8uyjfm0w2/Y7XW6znqR7VFFWoyysOwocSzehn9dPGqBoFQ/d++j
         -----END CERTIFICATE-----
         """)
 }
