@@ -13,6 +13,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -25,7 +28,15 @@ let package = Package(
         .target(name: "PacketDecoding", dependencies: ["WireFormat"]),
         .target(name: "StreamReassembly", dependencies: ["WireFormat", "PacketDecoding"]),
         .target(name: "TLSDissector", dependencies: ["WireFormat"]),
-        .target(name: "CertificateAnalysis", dependencies: ["WireFormat"]),
+        .target(
+            name: "CertificateAnalysis",
+            dependencies: [
+                "WireFormat",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(name: "Diagnosis", dependencies: ["WireFormat", "PacketDecoding", "TLSDissector", "CertificateAnalysis"]),
         .target(name: "Analysis", dependencies: ["WireFormat", "PacketDecoding", "StreamReassembly", "TLSDissector", "CertificateAnalysis", "Diagnosis"]),
         .target(name: "Reports", dependencies: ["WireFormat", "Diagnosis", "Analysis"]),
@@ -41,7 +52,11 @@ let package = Package(
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
         .testTarget(name: "StreamReassemblyTests", dependencies: ["StreamReassembly"]),
         .testTarget(name: "TLSDissectorTests", dependencies: ["TLSDissector"]),
-        .testTarget(name: "CertificateAnalysisTests", dependencies: ["CertificateAnalysis"]),
+        .testTarget(
+            name: "CertificateAnalysisTests",
+            dependencies: ["CertificateAnalysis", "WireFormat"],
+            exclude: ["Fixtures/make-fixtures.sh"]
+        ),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),

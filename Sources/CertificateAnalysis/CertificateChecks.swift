@@ -11,9 +11,9 @@ public enum HostnameMatch: Sendable, Hashable {
 }
 
 public enum HostnameMatcher {
+    /// See `HostnameRules` for the exact rules (RFC 9525 wildcards, CN only without dNSName SANs, IP literals).
     public static func match(hostname: String, certificate: CertificateSummary) -> HostnameMatch {
-        // Implemented by the certificate stage.
-        .mismatch(presented: [])
+        HostnameRules.match(hostname: hostname, certificate: certificate)
     }
 }
 
@@ -21,34 +21,45 @@ public enum HostnameMatcher {
 public struct ChainAnalysis: Sendable, Hashable {
     public enum Problem: Sendable, Hashable {
         /// The leaf's (or an intermediate's) issuer was not sent and the chain does not end at a self-signed cert.
+        /// Omitting the root is correct (RFC 8446 §4.4.2), so: with a trust store, reported unless a trusted root
+        /// issued the last certificate; without one, reported only when no intermediate was sent at all.
         case missingIssuer(issuer: String, issuedTo: String)
         case selfSignedLeaf
         /// A self-signed root was sent (harmless but needless).
         case rootSent(subject: String)
         /// Certificates after the leaf are not each the issuer of the one before.
         case wrongOrder
-        /// The first certificate is a CA certificate, not an end-entity one.
+        /// The first certificate is a CA certificate, not an end-entity one (a lone self-signed certificate
+        /// with cA=TRUE, as `openssl req -x509` makes, is reported as `selfSignedLeaf` only).
         case caCertificateAsLeaf
         /// Certificates that are not part of the leaf's chain.
         case unrelatedCertificates(count: Int)
     }
-    /// The served certificates ordered leaf → root by issuer/subject and key identifiers.
+    /// The served certificates ordered leaf → root by issuer/subject and key identifiers; certificates that are
+    /// not part of the leaf's chain follow, in the order they were sent. The leaf is the first certificate sent,
+    /// unless that one issued (directly or not) a later certificate that issued nothing: then that later one.
     public var ordered: [CertificateSummary]
     public var problems: [Problem]
 
     public init(served: [CertificateSummary]) {
-        // Implemented by the certificate stage.
-        self.ordered = served
-        self.problems = []
+        self.init(served: served, trustStore: nil)
+    }
+
+    /// Like `init(served:)`, and with a trust store a missing issuer that is a trusted root is not a problem.
+    public init(served: [CertificateSummary], trustStore: TrustStore?) {
+        (self.ordered, self.problems) = ChainOrdering.analyze(served: served, trustStore: trustStore)
     }
 }
 
 /// The result of checking a chain against trusted roots at the capture's time.
 public enum TrustVerdict: Sendable, Hashable {
+    /// A path reached a trusted certificate (usually a root); `root` is its subject.
     case trusted(root: String)
-    /// The chain ends at a root not in the store (self-signed included); `root` names where it ends.
+    /// The chain ends at a root not in the store (self-signed included); `root` names where it ends: the subject
+    /// of the last certificate reached, self-signed or a sent intermediate whose issuer is not trusted.
     case unknownCA(root: String)
-    /// It would verify with an intermediate that was not sent; `missing` names it.
+    /// It would verify with an intermediate that was not sent; `missing` names it. Decided from the leaf alone:
+    /// its issuer (the DN in `missing`) was neither sent nor trusted, and the leaf is not self-signed.
     case incompleteChain(missing: String)
     /// A certificate in the chain is not valid at the capture time.
     case expired(subject: String, notAfter: Timestamp)
@@ -58,27 +69,119 @@ public enum TrustVerdict: Sendable, Hashable {
 }
 
 /// Trusted roots, from a PEM bundle (the caller reads the file: this module does no I/O).
+/// Every certificate in the bundle is a trust anchor, self-signed or not (like a partial-chain CAfile).
 public struct TrustStore: Sendable {
     /// Where the roots came from, for the report (`/etc/ssl/certs/ca-certificates.crt`).
     public var source: String
-    public var rootCount: Int { 0 }
+    public var rootCount: Int { anchors.count }
+    /// CERTIFICATE blocks that could not be decoded (bad base64, not a certificate); duplicates are not counted.
+    public private(set) var skippedCount: Int
+    /// The trusted certificates, in bundle order, duplicates removed.
+    public var roots: [CertificateSummary] { anchors.map(\.summary) }
 
+    var anchors: [Anchor]
+    /// Anchor indexes by `NameText.comparisonKey` of the subject.
+    var anchorsBySubject: [String: [Int]]
+
+    /// Reads every `-----BEGIN CERTIFICATE-----` block (other PEM blocks are ignored); a bundle without any PEM
+    /// block is tried as one DER certificate. Throws `.unreadableBundle` when no certificate at all can be read.
     public init(pemBundle: [UInt8], source: String) throws {
-        // Implemented by the certificate stage.
+        let blocks = PEMBundle.certificateBlocks(in: pemBundle)
+        var ders = blocks.ders
+        if blocks.markerCount == 0, (try? ParsedCertificate(der: pemBundle)) != nil { ders = [pemBundle] }
+        var read: [Anchor] = []
+        var skipped = blocks.undecodable
+        for der in ders {
+            guard let parsed = try? ParsedCertificate(der: der) else {
+                skipped += 1
+                continue
+            }
+            read.append(Anchor(summary: CertificateSummary(parsed: parsed, der: der), parsed: parsed))
+        }
+        guard !read.isEmpty else {
+            throw CertificateAnalysisError(
+                code: .unreadableBundle,
+                detail: blocks.markerCount == 0
+                    ? "\(source): no PEM CERTIFICATE block in \(pemBundle.count) bytes"
+                    : "\(source): none of the \(blocks.markerCount) CERTIFICATE blocks could be read")
+        }
+        self.init(anchors: read, source: source, skipped: skipped)
+    }
+
+    /// A store of already-parsed certificates (tests, or roots gathered elsewhere); unparsable ones are skipped.
+    public init(roots: [CertificateSummary], source: String) {
+        var read: [Anchor] = []
+        var skipped = 0
+        for root in roots {
+            if let parsed = try? ParsedCertificate(der: root.der) {
+                read.append(Anchor(summary: root, parsed: parsed))
+            } else {
+                skipped += 1
+            }
+        }
+        self.init(anchors: read, source: source, skipped: skipped)
+    }
+
+    private init(anchors read: [Anchor], source: String, skipped: Int) {
         self.source = source
+        self.skippedCount = skipped
+        self.anchors = []
+        self.anchorsBySubject = [:]
+        var seen: Set<[UInt8]> = []
+        for anchor in read where seen.insert(anchor.summary.der).inserted {
+            anchorsBySubject[NameText.comparisonKey(anchor.summary.subject), default: []].append(anchors.count)
+            anchors.append(anchor)
+        }
     }
 
     /// Verifies `served` (leaf first, as sent) at `time`. Synchronous.
+    /// The rules (path building, which verdict wins) are documented on `TrustStore.evaluateChain`.
+    /// To verify many connections, `TrustEvaluationCache` avoids repeating the signature checks.
     public func evaluate(served: [CertificateSummary], at time: Timestamp) -> TrustVerdict {
-        .undetermined(reason: "not implemented")
+        evaluateChain(served: served, at: time)
     }
 }
 
 /// TLS-terminating proxies, CDNs and inspection products, recognized by issuer names.
+///
+/// Only CAs that identify a product are listed: a CDN or load balancer whose certificates come from a public CA
+/// (Cloudflare, Fastly and Akamai often use Let's Encrypt, Google Trust Services, DigiCert or GlobalSign) cannot be
+/// recognized from the issuer, and public CAs themselves (Google Trust Services, Let's Encrypt) are not proxies.
 public enum InterceptionProducts {
+    /// One product and the substrings (case-insensitive) that identify it in an issuer's O, OU or CN.
+    public struct Entry: Sendable, Hashable {
+        public var product: String
+        public var issuerSubstrings: [String]
+        public init(product: String, issuerSubstrings: [String]) {
+            self.product = product
+            self.issuerSubstrings = issuerSubstrings
+        }
+    }
+
+    /// The built-in table, first match wins; see InterceptionTable.swift.
+    public static var known: [Entry] { InterceptionTable.entries }
+
     /// The product's name when `certificate`'s issuer (or the chain's root) belongs to one (`"Zscaler"`).
     public static func product(issuing certificate: CertificateSummary) -> String? {
-        // Implemented by the certificate stage.
-        nil
+        product(issuing: certificate, table: InterceptionTable.entries)
+    }
+
+    /// Like `product(issuing:)` with a caller's table (for example `known` plus local products).
+    public static func product(issuing certificate: CertificateSummary, table: [Entry]) -> String? {
+        let values = NameText.values(of: ["O", "OU", "CN"], in: certificate.issuer).map { $0.lowercased() }
+        for entry in table {
+            for needle in entry.issuerSubstrings where values.contains(where: { $0.contains(needle.lowercased()) }) {
+                return entry.product
+            }
+        }
+        return nil
+    }
+
+    /// The first product found among the issuers of a served chain (leaf first), e.g. a proxy's root sent last.
+    public static func product(issuingChain chain: [CertificateSummary]) -> String? {
+        for certificate in chain {
+            if let product = product(issuing: certificate) { return product }
+        }
+        return nil
     }
 }

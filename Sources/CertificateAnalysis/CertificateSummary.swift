@@ -1,4 +1,6 @@
+import Crypto
 import WireFormat
+import X509
 
 /// What a report needs of one X.509 certificate, read with swift-certificates.
 public struct CertificateSummary: Sendable, Hashable {
@@ -45,8 +47,71 @@ public struct CertificateSummary: Sendable, Hashable {
 
     /// Parses DER with swift-certificates. Throws `CertificateAnalysisError` for bytes that are not a certificate.
     public init(derEncoded: [UInt8]) throws {
-        // Implemented by the certificate stage.
-        throw CertificateAnalysisError(code: .notACertificate, detail: "not implemented")
+        let parsed: ParsedCertificate
+        do {
+            parsed = try ParsedCertificate(der: derEncoded)
+        } catch {
+            throw CertificateAnalysisError(code: .notACertificate,
+                                           detail: "\(derEncoded.count) bytes: \(Self.readable(error))")
+        }
+        self.init(parsed: parsed, der: derEncoded)
+    }
+
+    init(parsed: ParsedCertificate, der: [UInt8]) {
+        var dnsNames: [String] = []
+        var ipAddresses: [String] = []
+        if let ext = parsed.extension(.X509ExtensionID.subjectAlternativeName) {
+            (dnsNames, ipAddresses) = ExtensionReader.subjectAltNames(ext)
+        }
+        let isCA = parsed.extension(.X509ExtensionID.basicConstraints).map(ExtensionReader.isCA) ?? false
+        let subjectKeyIdentifier = parsed.extension(.X509ExtensionID.subjectKeyIdentifier)
+            .flatMap(ExtensionReader.subjectKeyIdentifier)
+        let authorityKeyIdentifier = parsed.extension(.X509ExtensionID.authorityKeyIdentifier)
+            .flatMap(ExtensionReader.authorityKeyIdentifier)
+        let subject = NameText.rfc4514(parsed.subject)
+        let issuer = NameText.rfc4514(parsed.issuer)
+        self.init(
+            subject: subject, issuer: issuer,
+            subjectCommonName: NameText.lastValue(of: .RDNAttributeType.commonName, in: parsed.subject),
+            issuerCommonName: NameText.lastValue(of: .RDNAttributeType.commonName, in: parsed.issuer),
+            notBefore: parsed.notBefore, notAfter: parsed.notAfter,
+            dnsNames: dnsNames, ipAddresses: ipAddresses,
+            isSelfSigned: Self.isSelfSigned(parsed, subject: subject, issuer: issuer,
+                                            subjectKeyIdentifier: subjectKeyIdentifier,
+                                            authorityKeyIdentifier: authorityKeyIdentifier),
+            isCA: isCA, subjectKeyIdentifier: subjectKeyIdentifier, authorityKeyIdentifier: authorityKeyIdentifier,
+            sha256: hex(SHA256.hash(data: der)), der: der)
+    }
+
+    /// A library error without its source location (`ASN1Error.truncatedASN1Field: ... File.swift:182`).
+    private static func readable(_ error: any Error) -> String {
+        var text = Substring(String(describing: error))
+        if let space = text.lastIndex(of: " "), text[space...].contains(".swift:") { text = text[..<space] }
+        for prefix in ["ASN1Error.", "CertificateError."] where text.hasPrefix(prefix) { text = text.dropFirst(prefix.count) }
+        while text.hasSuffix(":") || text.hasSuffix(" ") { text = text.dropLast() }
+        return String(text)
+    }
+
+    /// Same name on both sides and the signature verifies with the certificate's own key. When swift-certificates
+    /// cannot check the algorithm (RSA-PSS, DSA...), matching names plus matching key identifiers are taken as
+    /// self-signed (either identifier absent: the names alone decide, as OpenSSL's check_issued does).
+    private static func isSelfSigned(_ parsed: ParsedCertificate, subject: String, issuer: String,
+                                     subjectKeyIdentifier: [UInt8]?, authorityKeyIdentifier: [UInt8]?) -> Bool {
+        guard NameText.comparisonKey(subject) == NameText.comparisonKey(issuer) else { return false }
+        switch parsed.signatureCheck(issuedBy: parsed) {
+        case .valid: return true
+        case .invalid: return false
+        case .unsupported:
+            guard let ski = subjectKeyIdentifier, let aki = authorityKeyIdentifier else { return true }
+            return ski == aki
+        }
+    }
+
+    /// Whether `issuer` may have issued this certificate by names and key identifiers (no signature check).
+    func mayBeIssued(by issuer: CertificateSummary) -> Bool {
+        guard NameText.comparisonKey(self.issuer) == NameText.comparisonKey(issuer.subject) else { return false }
+        guard let aki = authorityKeyIdentifier, let ski = issuer.subjectKeyIdentifier else { return true }
+        return aki == ski
     }
 }
 
