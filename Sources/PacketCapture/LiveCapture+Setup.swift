@@ -72,18 +72,12 @@ extension LiveCapture {
             throw CaptureError(code: .invalidFilter, message: "cannot check the capture filter for \(linkType.name)")
         }
         defer { pcap_close(handle) }
-        var program = bpf_program()
-        guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-            throw invalidFilter(expression, libpcapMessage: Libpcap.lastError(handle))
-        }
+        var program = try compile(expression, on: handle)
         pcap_freecode(&program)
     }
 
     static func setFilter(_ expression: String, on handle: OpaquePointer, interface: String) throws(CaptureError) {
-        var program = bpf_program()
-        guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
-            throw invalidFilter(expression, libpcapMessage: Libpcap.lastError(handle))
-        }
+        var program = try compile(expression, on: handle)
         defer { pcap_freecode(&program) }
         guard pcap_setfilter(handle, &program) == 0 else {
             throw CaptureError(code: .cannotOpen,
@@ -91,8 +85,14 @@ extension LiveCapture {
         }
     }
 
-    private static func invalidFilter(_ expression: String, libpcapMessage: String) -> CaptureError {
-        CaptureError(code: .invalidFilter, message: "invalid capture filter \"\(expression)\": \(libpcapMessage)")
+    /// Compiles (optimised) a filter for `handle`'s link type; the caller frees the program.
+    private static func compile(_ expression: String, on handle: OpaquePointer) throws(CaptureError) -> bpf_program {
+        var program = bpf_program()
+        guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
+            throw CaptureError(code: .invalidFilter,
+                               message: "invalid capture filter \"\(expression)\": \(Libpcap.lastError(handle))")
+        }
+        return program
     }
 
     /// `eth0, any, lo; down: ifb0`: the network devices, up ones first, as libpcap lists them.

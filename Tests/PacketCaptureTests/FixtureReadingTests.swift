@@ -155,16 +155,3 @@ struct FixtureReadingTests {
         #expect(fcntl(descriptor, F_GETFD) >= 0)
     }
 }
-
-func shellOutput(_ command: String) throws -> String {
-    guard let pipe = popen(command, "r") else { throw TestIOError(description: "popen failed") }
-    var output: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
-    while true {
-        let count = fread(&chunk, 1, chunk.count, pipe)
-        if count == 0 { break }
-        output += chunk.prefix(count)
-    }
-    pclose(pipe)
-    return String(decoding: output, as: UTF8.self)
-}

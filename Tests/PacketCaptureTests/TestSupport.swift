@@ -45,6 +45,17 @@ struct TestIOError: Error, CustomStringConvertible {
 func readFile(_ path: String) throws -> [UInt8] {
     guard let file = fopen(path, "rb") else { throw TestIOError(description: "cannot open \(path)") }
     defer { fclose(file) }
+    return readToEnd(file)
+}
+
+/// The standard output of a shell command.
+func shellOutput(_ command: String) throws -> String {
+    guard let pipe = popen(command, "r") else { throw TestIOError(description: "popen failed") }
+    defer { pclose(pipe) }
+    return String(decoding: readToEnd(pipe), as: UTF8.self)
+}
+
+func readToEnd(_ file: UnsafeMutablePointer<FILE>) -> [UInt8] {
     var bytes: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 65_536)
     while true {
