@@ -1,0 +1,65 @@
+import CPcap
+import WireFormat
+
+/// Pulls packets from a `pcap_t` (which its owner closes) into a buffer reused from one packet to the next.
+///
+/// Everything that changes per packet lives in this one value, so a packet costs its owner one exclusive
+/// access instead of one per stored property of a class (each is a runtime exclusivity check).
+struct PacketPuller {
+    enum Pulled {
+        case packet(CapturedPacket)
+        /// Live capture in non-blocking mode: nothing waiting now.
+        case nothingYet
+        case end
+        /// libpcap's error text.
+        case failed(String)
+    }
+
+    let handle: OpaquePointer
+    let linkType: LinkType
+    let nanosecondStamps: Bool
+    private(set) var packetsRead = 0
+    private(set) var snaplenCutPackets = 0
+    private var storage: [UInt8] = []
+
+    init(handle: OpaquePointer, nanosecondStamps: Bool) {
+        self.handle = handle
+        self.linkType = LinkType(dlt: pcap_datalink(handle))
+        self.nanosecondStamps = nanosecondStamps
+        storage.reserveCapacity(min(max(Int(pcap_snapshot(handle)), 2048), 262_144))
+    }
+
+    mutating func pull() -> Pulled {
+        var header: UnsafeMutablePointer<pcap_pkthdr>?
+        var data: UnsafePointer<UInt8>?
+        switch pcap_next_ex(handle, &header, &data) {
+        case 1:
+            guard let header, let data else { return .failed("libpcap returned no packet") }
+            let capturedLength = Int(header.pointee.caplen)
+            let originalLength = Int(header.pointee.len)
+            if capturedLength < originalLength { snaplenCutPackets += 1 }
+            packetsRead += 1
+            return .packet(CapturedPacket(
+                frameNumber: packetsRead,
+                timestamp: Libpcap.timestamp(header.pointee.ts, nanosecondPrecision: nanosecondStamps),
+                originalLength: originalLength,
+                linkType: linkType,
+                bytes: fill(from: data, count: capturedLength)))
+        case 0: return .nothingYet
+        case PCAP_ERROR_BREAK: return .end
+        default: return .failed(Libpcap.lastError(handle))
+        }
+    }
+
+    /// Copies `caplen` bytes (never `len`: libpcap's buffer holds only what was captured) into the storage,
+    /// which is written in place unless the caller still holds the previous packet (then it is copied first).
+    private mutating func fill(from data: UnsafePointer<UInt8>, count: Int) -> ArraySlice<UInt8> {
+        if storage.count < count {
+            storage.append(contentsOf: repeatElement(0, count: count - storage.count))
+        }
+        storage.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress?.update(from: data, count: count)
+        }
+        return storage[..<count]
+    }
+}
