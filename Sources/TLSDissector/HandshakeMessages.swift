@@ -21,12 +21,32 @@ public struct ClientHello: Sendable, Hashable {
     public var offersEarlyData: Bool = false
     /// Sent in the SSLv2 record format.
     public var isSSLv2Format: Bool = false
+    /// SSLv2-format hellos only: the 3-byte cipher specs that are not TLS suites (first byte non-zero, e.g.
+    /// `0x010080` SSL_CK_RC4_128_WITH_MD5). Specs with first byte 0 are TLS suites and are in `cipherSuites`.
+    public var sslv2CipherSpecs: [UInt32] = []
+    /// legacy_compression_methods (RFC 5246 §7.4.1.2); `[0]` = null only. Empty for SSLv2-format hellos.
+    public var compressionMethods: [UInt8] = []
 
     public init() {}
 
-    /// The versions this client can speak: supported_versions when present, else every version from SSL 3.0
-    /// (TLS 1.0 for SSLv2-format hellos) up to `legacyVersion`. Newest first.
-    public var offeredVersions: [ProtocolVersion] { [] }
+    /// The versions this client can speak, newest first: supported_versions when present (GREASE dropped),
+    /// else every version from SSL 3.0 up to `legacyVersion` (also for SSLv2-format hellos); `[SSL 2.0]` for an
+    /// SSLv2-format hello whose version is 0x0002.
+    public var offeredVersions: [ProtocolVersion] {
+        let listed = supportedVersions.filter { !$0.isGREASE }
+        if !listed.isEmpty {
+            return listed.enumerated()
+                .sorted { ($0.element.recency, $1.offset) > ($1.element.recency, $0.offset) }
+                .map(\.element)
+        }
+        if legacyVersion < .ssl3 { return [legacyVersion] }
+        let known: [ProtocolVersion] = [.tls13, .tls12, .tls11, .tls10, .ssl3]
+        let versions = known.filter { $0 <= legacyVersion }
+        return versions.isEmpty ? [legacyVersion] : versions
+    }
+
+    /// offered cipher suites without signaling values (SCSVs, GREASE).
+    public var realCipherSuites: [CipherSuite] { cipherSuites.filter { !$0.isSignalingValue } }
 }
 
 /// ServerHello (RFC 8446 §4.1.3), which is a HelloRetryRequest when its random is the RFC's magic value.
@@ -42,6 +62,13 @@ public struct ServerHello: Sendable, Hashable {
     public var isHelloRetryRequest: Bool = false
     /// pre_shared_key accepted (TLS 1.3 resumption).
     public var acceptsPreSharedKey: Bool = false
+    /// legacy_compression_method (RFC 5246 §7.4.1.3); 0 = null.
+    public var compressionMethod: UInt8 = 0
+    /// An SSLv2 SERVER-HELLO (its certificate, if any, follows as a separate `.certificate` event).
+    /// `legacyVersion` is then the SSLv2 server version and `cipherSuite` is 0: SSLv2 servers list
+    /// `sslv2CipherSpecs` and the client picks one later.
+    public var isSSLv2Format: Bool = false
+    public var sslv2CipherSpecs: [UInt32] = []
 
     public init() {}
 
@@ -59,6 +86,10 @@ public struct CertificateMessage: Sendable, Hashable {
 public struct CertificateRequest: Sendable, Hashable {
     /// Distinguished names of acceptable CAs, as DER, when listed.
     public var certificateAuthorities: [[UInt8]] = []
+    /// ClientCertificateType values (rsa_sign 1, dss_sign 2, ecdsa_sign 64, ...).
+    public var certificateTypes: [UInt8] = []
+    /// supported_signature_algorithms (TLS 1.2 only; empty for TLS 1.0/1.1).
+    public var signatureAlgorithms: [SignatureScheme] = []
     public init() {}
 }
 

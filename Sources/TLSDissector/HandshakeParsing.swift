@@ -1,0 +1,405 @@
+import WireFormat
+
+// Decoding of one handshake message body, already cut to its declared length (RFC 8446 §4, RFC 5246 §7.4).
+// Every length prefix is checked against what is left; errors name the field.
+
+func malformedHandshake(_ detail: String) -> TLSParseError {
+    TLSParseError(code: .malformedHandshake, detail: detail)
+}
+
+extension HandshakeMessage {
+    /// Decodes a message body. `version` is the version this direction's ServerHello chose, when known
+    /// (it selects the CertificateRequest layout).
+    init(type: HandshakeType, body: ArraySlice<UInt8>, version: ProtocolVersion?) throws(TLSParseError) {
+        switch type {
+        case .helloRequest: self = .helloRequest
+        case .clientHello: self = .clientHello(try ClientHello(parsing: body))
+        case .serverHello: self = .serverHello(try ServerHello(parsing: body))
+        case .newSessionTicket: self = .newSessionTicket
+        case .encryptedExtensions: self = .encryptedExtensions
+        case .certificate: self = .certificate(try CertificateMessage(parsing: body))
+        case .serverKeyExchange: self = .serverKeyExchange(length: body.count)
+        case .certificateRequest: self = .certificateRequest(try CertificateRequest(parsing: body, version: version))
+        case .serverHelloDone: self = .serverHelloDone
+        case .certificateVerify: self = .certificateVerify
+        case .clientKeyExchange: self = .clientKeyExchange(length: body.count)
+        case .finished: self = .finished
+        case .certificateStatus: self = .certificateStatus
+        default: self = .other(type, length: body.count)
+        }
+    }
+}
+
+// MARK: - Shared readers
+
+/// Walks `Extension extensions<..>` (RFC 8446 §4.2): `struct { ExtensionType extension_type;
+/// opaque extension_data<0..2^16-1>; } Extension;`
+func forEachExtension(
+    _ block: ArraySlice<UInt8>, in message: String,
+    _ visit: (ExtensionType, ArraySlice<UInt8>) throws(TLSParseError) -> Void
+) throws(TLSParseError) {
+    var cursor = ByteCursor(block)
+    while !cursor.isEmpty {
+        guard let type = cursor.readInteger(as: UInt16.self) else {
+            throw malformedHandshake("\(message) extensions end inside an extension type")
+        }
+        let ext = ExtensionType(rawValue: type)
+        guard let data = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
+            throw malformedHandshake("\(message) extension \(ext) length exceeds the extensions block")
+        }
+        try visit(ext, data)
+    }
+}
+
+/// Reads a vector of 16-bit values whose byte length is prefixed by `Prefix`, which must fill `data` exactly.
+func readUInt16Vector<Prefix: FixedWidthInteger>(
+    _ data: ArraySlice<UInt8>, prefix: Prefix.Type, field: String
+) throws(TLSParseError) -> [UInt16] {
+    var cursor = ByteCursor(data)
+    guard let list = cursor.readLengthPrefixedSlice(as: Prefix.self) else {
+        throw malformedHandshake("\(field) length exceeds its extension")
+    }
+    guard cursor.isEmpty else { throw malformedHandshake("\(field) has \(cursor.readableBytes) trailing bytes") }
+    return try uint16Values(list, field: field)
+}
+
+func uint16Values(_ list: ArraySlice<UInt8>, field: String) throws(TLSParseError) -> [UInt16] {
+    guard list.count.isMultiple(of: 2) else { throw malformedHandshake("\(field) length \(list.count) is odd") }
+    var values: [UInt16] = []
+    values.reserveCapacity(list.count / 2)
+    var index = list.startIndex
+    while index < list.endIndex {
+        values.append(UInt16(list[index]) << 8 | UInt16(list[index + 1]))
+        index += 2
+    }
+    return values
+}
+
+/// `opaque ProtocolName<1..2^8-1>; ProtocolName protocol_name_list<2..2^16-1>;` (RFC 7301 §3.1)
+func readALPNList(_ data: ArraySlice<UInt8>, in message: String) throws(TLSParseError) -> [String] {
+    var cursor = ByteCursor(data)
+    guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
+        throw malformedHandshake("\(message) application_layer_protocol_negotiation list length does not match")
+    }
+    var names: [String] = []
+    while !list.isEmpty {
+        guard let name = list.readLengthPrefixedSlice(as: UInt8.self) else {
+            throw malformedHandshake("\(message) ALPN protocol name length exceeds the list")
+        }
+        names.append(String(decoding: name, as: UTF8.self))
+    }
+    return names
+}
+
+// MARK: - ClientHello
+
+extension ClientHello {
+    /// RFC 8446 §4.1.2 (RFC 5246 §7.4.1.2 for ≤ 1.2, where extensions may be absent):
+    ///     struct {
+    ///         ProtocolVersion legacy_version;
+    ///         Random random;
+    ///         opaque legacy_session_id<0..32>;
+    ///         CipherSuite cipher_suites<2..2^16-2>;
+    ///         opaque legacy_compression_methods<1..2^8-1>;
+    ///         Extension extensions<8..2^16-1>;
+    ///     } ClientHello;
+    init(parsing body: ArraySlice<UInt8>) throws(TLSParseError) {
+        self.init()
+        var cursor = ByteCursor(body)
+        guard let version = cursor.readInteger(as: UInt16.self), cursor.moveReaderIndex(forwardBy: 32) else {
+            throw malformedHandshake("ClientHello of \(body.count) bytes ends inside version and random")
+        }
+        legacyVersion = ProtocolVersion(rawValue: version)
+        guard let sessionID = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
+            throw malformedHandshake("ClientHello legacy_session_id length exceeds the message")
+        }
+        guard sessionID.count <= 32 else {
+            throw malformedHandshake("ClientHello legacy_session_id length \(sessionID.count) exceeds 32")
+        }
+        sessionIDLength = sessionID.count
+        guard let suites = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
+            throw malformedHandshake("ClientHello cipher_suites length exceeds the message")
+        }
+        cipherSuites = try uint16Values(suites, field: "ClientHello cipher_suites").map(CipherSuite.init(rawValue:))
+        guard let compression = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
+            throw malformedHandshake("ClientHello legacy_compression_methods length exceeds the message")
+        }
+        compressionMethods = Array(compression)
+        if cursor.isEmpty { return }  // SSL 3.0 / early TLS: no extensions block
+        guard let extensionBlock = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
+            throw malformedHandshake("ClientHello extensions length exceeds the message")
+        }
+        guard cursor.isEmpty else {
+            throw malformedHandshake("ClientHello has \(cursor.readableBytes) bytes after the extensions")
+        }
+        try forEachExtension(extensionBlock, in: "ClientHello") { (type, data) throws(TLSParseError) in
+            extensions.append(type)
+            try apply(type, data)
+        }
+    }
+
+    private mutating func apply(_ type: ExtensionType, _ data: ArraySlice<UInt8>) throws(TLSParseError) {
+        switch type {
+        case .serverName:
+            // RFC 6066 §3: struct { NameType name_type; select (name_type) { case host_name: HostName; } name; }
+            // ServerName; ServerName server_name_list<1..2^16-1>; HostName = opaque<1..2^16-1>.
+            if data.isEmpty { return }
+            var cursor = ByteCursor(data)
+            guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
+                throw malformedHandshake("ClientHello server_name list length does not match its extension")
+            }
+            while !list.isEmpty {
+                guard let nameType = list.readInteger(as: UInt8.self),
+                      let name = list.readLengthPrefixedSlice(as: UInt16.self) else {
+                    throw malformedHandshake("ClientHello server_name entry exceeds the list")
+                }
+                if nameType == 0 && serverName == nil { serverName = String(decoding: name, as: UTF8.self) }
+            }
+        case .supportedVersions:
+            // RFC 8446 §4.2.1: ProtocolVersion versions<2..254>;
+            supportedVersions = try readUInt16Vector(data, prefix: UInt8.self, field: "ClientHello supported_versions")
+                .map(ProtocolVersion.init(rawValue:))
+        case .applicationLayerProtocolNegotiation:
+            alpnProtocols = try readALPNList(data, in: "ClientHello")
+        case .supportedGroups:
+            // RFC 8446 §4.2.7: NamedGroup named_group_list<2..2^16-1>;
+            supportedGroups = try readUInt16Vector(data, prefix: UInt16.self, field: "ClientHello supported_groups")
+                .map(NamedGroup.init(rawValue:))
+        case .signatureAlgorithms:
+            signatureAlgorithms = try readUInt16Vector(
+                data, prefix: UInt16.self, field: "ClientHello signature_algorithms"
+            ).map(SignatureScheme.init(rawValue:))
+        case .keyShare, .keyShareDraft:
+            // RFC 8446 §4.2.8: struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry;
+            // KeyShareEntry client_shares<0..2^16-1>;
+            var cursor = ByteCursor(data)
+            guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
+                throw malformedHandshake("ClientHello key_share client_shares length does not match its extension")
+            }
+            while !list.isEmpty {
+                guard let group = list.readInteger(as: UInt16.self),
+                      list.readLengthPrefixedSlice(as: UInt16.self) != nil else {
+                    throw malformedHandshake("ClientHello key_share entry exceeds client_shares")
+                }
+                keyShareGroups.append(NamedGroup(rawValue: group))
+            }
+        case .preSharedKey: offersPreSharedKey = true
+        case .earlyData: offersEarlyData = true
+        case .sessionTicket: offersSessionTicket = !data.isEmpty
+        default: break
+        }
+    }
+}
+
+// MARK: - ServerHello
+
+extension ServerHello {
+    /// SHA-256("HelloRetryRequest"): the random of a HelloRetryRequest (RFC 8446 §4.1.3).
+    static let helloRetryRequestRandom: [UInt8] = [
+        0xcf, 0x21, 0xad, 0x74, 0xe5, 0x9a, 0x61, 0x11, 0xbe, 0x1d, 0x8c, 0x02, 0x1e, 0x65, 0xb8, 0x91,
+        0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
+    ]
+
+    /// RFC 8446 §4.1.3 (RFC 5246 §7.4.1.3 for ≤ 1.2, extensions optional):
+    ///     struct {
+    ///         ProtocolVersion legacy_version;
+    ///         Random random;
+    ///         opaque legacy_session_id_echo<0..32>;
+    ///         CipherSuite cipher_suite;
+    ///         uint8 legacy_compression_method;
+    ///         Extension extensions<6..2^16-1>;
+    ///     } ServerHello;
+    /// TLS 1.3 drafts before draft-22 (version 0x7f00–0x7f15) had no session id and no compression method.
+    init(parsing body: ArraySlice<UInt8>) throws(TLSParseError) {
+        self.init()
+        var cursor = ByteCursor(body)
+        guard let version = cursor.readInteger(as: UInt16.self), let random = cursor.readSlice(length: 32) else {
+            throw malformedHandshake("ServerHello of \(body.count) bytes ends inside version and random")
+        }
+        legacyVersion = ProtocolVersion(rawValue: version)
+        isHelloRetryRequest = random.elementsEqual(Self.helloRetryRequestRandom)
+        let isEarlyDraft = version >> 8 == 0x7f && version & 0xff < 22
+        if !isEarlyDraft {
+            guard let sessionID = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
+                throw malformedHandshake("ServerHello legacy_session_id_echo length exceeds the message")
+            }
+            guard sessionID.count <= 32 else {
+                throw malformedHandshake("ServerHello legacy_session_id_echo length \(sessionID.count) exceeds 32")
+            }
+            self.sessionID = Array(sessionID)
+        }
+        guard let suite = cursor.readInteger(as: UInt16.self) else {
+            throw malformedHandshake("ServerHello ends before cipher_suite")
+        }
+        cipherSuite = CipherSuite(rawValue: suite)
+        if !isEarlyDraft {
+            guard let compression = cursor.readInteger(as: UInt8.self) else {
+                throw malformedHandshake("ServerHello ends before legacy_compression_method")
+            }
+            compressionMethod = compression
+        }
+        if cursor.isEmpty { return }
+        guard let extensionBlock = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
+            throw malformedHandshake("ServerHello extensions length exceeds the message")
+        }
+        guard cursor.isEmpty else {
+            throw malformedHandshake("ServerHello has \(cursor.readableBytes) bytes after the extensions")
+        }
+        try forEachExtension(extensionBlock, in: "ServerHello") { (type, data) throws(TLSParseError) in
+            extensions.append(type)
+            try apply(type, data)
+        }
+    }
+
+    private mutating func apply(_ type: ExtensionType, _ data: ArraySlice<UInt8>) throws(TLSParseError) {
+        var cursor = ByteCursor(data)
+        switch type {
+        case .supportedVersions:
+            // RFC 8446 §4.2.1: ProtocolVersion selected_version;
+            guard let version = cursor.readInteger(as: UInt16.self), cursor.isEmpty else {
+                throw malformedHandshake("ServerHello supported_versions is \(data.count) bytes, not 2")
+            }
+            selectedVersion = ProtocolVersion(rawValue: version)
+        case .applicationLayerProtocolNegotiation:
+            let names = try readALPNList(data, in: "ServerHello")
+            guard names.count == 1 else {
+                throw malformedHandshake("ServerHello ALPN lists \(names.count) protocols, not 1")
+            }
+            alpnProtocol = names[0]
+        case .keyShare, .keyShareDraft:
+            // ServerHello: KeyShareEntry server_share; HelloRetryRequest: NamedGroup selected_group.
+            guard let group = cursor.readInteger(as: UInt16.self) else {
+                throw malformedHandshake("ServerHello key_share is \(data.count) bytes")
+            }
+            if !isHelloRetryRequest {
+                guard cursor.readLengthPrefixedSlice(as: UInt16.self) != nil, cursor.isEmpty else {
+                    throw malformedHandshake("ServerHello key_share key_exchange length does not match")
+                }
+            }
+            keyShareGroup = NamedGroup(rawValue: group)
+        case .preSharedKey:
+            // RFC 8446 §4.2.11: uint16 selected_identity;
+            guard cursor.readInteger(as: UInt16.self) != nil, cursor.isEmpty else {
+                throw malformedHandshake("ServerHello pre_shared_key is \(data.count) bytes, not 2")
+            }
+            acceptsPreSharedKey = true
+        default: break
+        }
+    }
+}
+
+// MARK: - Certificate and CertificateRequest
+
+extension CertificateMessage {
+    /// TLS ≤ 1.2 (RFC 5246 §7.4.2): `opaque ASN.1Cert<1..2^24-1>; ASN.1Cert certificate_list<0..2^24-1>;`
+    /// TLS 1.3 (RFC 8446 §4.4.2), seen in plaintext in draft-era captures:
+    /// `opaque certificate_request_context<0..2^8-1>; CertificateEntry certificate_list<0..2^24-1>;` with
+    /// `struct { opaque cert_data<1..2^24-1>; Extension extensions<0..2^16-1>; } CertificateEntry;`
+    /// The ≤ 1.2 layout is tried first; a layout is accepted only when its lengths add up exactly.
+    init(parsing body: ArraySlice<UInt8>) throws(TLSParseError) {
+        if let certificates = Self.tls12List(body) ?? Self.tls13List(body) {
+            self.init(certificates: certificates)
+        } else {
+            throw malformedHandshake(
+                "Certificate lengths do not add up to its \(body.count) bytes (neither the TLS 1.2 nor the TLS 1.3 layout)")
+        }
+    }
+
+    private static func tls12List(_ body: ArraySlice<UInt8>) -> [[UInt8]]? {
+        var cursor = ByteCursor(body)
+        guard var list = cursor.readUInt24LengthPrefixedSlice().map(ByteCursor.init), cursor.isEmpty else { return nil }
+        var certificates: [[UInt8]] = []
+        while !list.isEmpty {
+            guard let der = list.readUInt24LengthPrefixedSlice(), !der.isEmpty else { return nil }
+            certificates.append(Array(der))
+        }
+        return certificates
+    }
+
+    private static func tls13List(_ body: ArraySlice<UInt8>) -> [[UInt8]]? {
+        var cursor = ByteCursor(body)
+        guard cursor.readLengthPrefixedSlice(as: UInt8.self) != nil,
+              var list = cursor.readUInt24LengthPrefixedSlice().map(ByteCursor.init), cursor.isEmpty else { return nil }
+        var certificates: [[UInt8]] = []
+        while !list.isEmpty {
+            guard let der = list.readUInt24LengthPrefixedSlice(), !der.isEmpty,
+                  list.readLengthPrefixedSlice(as: UInt16.self) != nil else { return nil }
+            certificates.append(Array(der))
+        }
+        return certificates
+    }
+}
+
+extension CertificateRequest {
+    /// RFC 5246 §7.4.4 (TLS 1.2; TLS 1.0/1.1 lack supported_signature_algorithms):
+    ///     struct {
+    ///         ClientCertificateType certificate_types<1..2^8-1>;
+    ///         SignatureAndHashAlgorithm supported_signature_algorithms<2^16-1>;
+    ///         DistinguishedName certificate_authorities<0..2^16-1>;
+    ///     } CertificateRequest;           opaque DistinguishedName<1..2^16-1>;
+    /// RFC 8446 §4.3.2 (plaintext only in drafts): `opaque certificate_request_context<0..2^8-1>;
+    /// Extension extensions<2..2^16-1>;`. The layout of `version` is tried first, then the others.
+    init(parsing body: ArraySlice<UInt8>, version: ProtocolVersion?) throws(TLSParseError) {
+        self.init()
+        let tls12First = version.map { $0 >= .tls12 } ?? true
+        let layouts: [(ArraySlice<UInt8>) -> CertificateRequest?] = tls12First
+            ? [{ Self.legacyLayout($0, withSignatures: true) }, { Self.legacyLayout($0, withSignatures: false) }, Self.tls13Layout]
+            : [{ Self.legacyLayout($0, withSignatures: false) }, { Self.legacyLayout($0, withSignatures: true) }, Self.tls13Layout]
+        for layout in layouts {
+            if let request = layout(body) {
+                self = request
+                return
+            }
+        }
+        throw malformedHandshake("CertificateRequest lengths do not add up to its \(body.count) bytes")
+    }
+
+    private static func legacyLayout(_ body: ArraySlice<UInt8>, withSignatures: Bool) -> CertificateRequest? {
+        var cursor = ByteCursor(body)
+        var request = CertificateRequest()
+        guard let types = cursor.readLengthPrefixedSlice(as: UInt8.self), !types.isEmpty else { return nil }
+        request.certificateTypes = Array(types)
+        if withSignatures {
+            guard let list = cursor.readLengthPrefixedSlice(as: UInt16.self),
+                  let schemes = try? uint16Values(list, field: "") else { return nil }
+            request.signatureAlgorithms = schemes.map(SignatureScheme.init(rawValue:))
+        }
+        guard let names = cursor.readLengthPrefixedSlice(as: UInt16.self), cursor.isEmpty,
+              let authorities = distinguishedNames(names) else { return nil }
+        request.certificateAuthorities = authorities
+        return request
+    }
+
+    private static func tls13Layout(_ body: ArraySlice<UInt8>) -> CertificateRequest? {
+        var cursor = ByteCursor(body)
+        guard cursor.readLengthPrefixedSlice(as: UInt8.self) != nil,
+              let block = cursor.readLengthPrefixedSlice(as: UInt16.self), cursor.isEmpty else { return nil }
+        var request = CertificateRequest()
+        do {
+            try forEachExtension(block, in: "CertificateRequest") { (type, data) throws(TLSParseError) in
+                if type == .signatureAlgorithms {
+                    request.signatureAlgorithms = try readUInt16Vector(data, prefix: UInt16.self, field: "")
+                        .map(SignatureScheme.init(rawValue:))
+                } else if type == .certificateAuthorities {
+                    var inner = ByteCursor(data)
+                    guard let names = inner.readLengthPrefixedSlice(as: UInt16.self), inner.isEmpty,
+                          let authorities = distinguishedNames(names) else { throw malformedHandshake("") }
+                    request.certificateAuthorities = authorities
+                }
+            }
+        } catch {
+            return nil
+        }
+        return request
+    }
+
+    private static func distinguishedNames(_ list: ArraySlice<UInt8>) -> [[UInt8]]? {
+        var cursor = ByteCursor(list)
+        var names: [[UInt8]] = []
+        while !cursor.isEmpty {
+            guard let name = cursor.readLengthPrefixedSlice(as: UInt16.self), !name.isEmpty else { return nil }
+            names.append(Array(name))
+        }
+        return names
+    }
+}
