@@ -76,6 +76,7 @@ struct ConnectionTracker: TCPStreamHandler {
         case .fin(let direction, let frame, let timestamp):
             let side = side(direction)
             if observation.fin[side] == nil {
+                flushParser(side, at: FrameMark(frame: frame, timestamp: timestamp))
                 observation.fin[side] = FrameMark(frame: frame, timestamp: timestamp)
                 observation.addTimeline(TimelineEntry(from: side, kind: .tcp, message: "FIN", frame: frame, timestamp: timestamp))
             }
@@ -93,7 +94,19 @@ struct ConnectionTracker: TCPStreamHandler {
     }
 
     /// Marks the connection as open at the end of the capture (or idle) before it is judged.
-    mutating func markOpenAtEnd() { observation.openAtEnd = true }
+    mutating func markOpenAtEnd() {
+        observation.openAtEnd = true
+        for side in [Side.client, .server] where observation.fin[side] == nil {
+            flushParser(side, at: observation.last)
+        }
+    }
+
+    /// A direction ended: what its parser still holds (a short non-TLS reply) is reported now.
+    private mutating func flushParser(_ side: Side, at: FrameMark) {
+        guard relevance == .analyzed, !payloadStopped.contains(side) else { return }
+        let events = side == .client ? clientParser.finish() : serverParser.finish()
+        for event in events { record(event, side: side, timestamp: at.timestamp) }
+    }
 
     /// Live capture: a handshake that has waited too long is concluded as it stands.
     mutating func concludeForTimeout() {

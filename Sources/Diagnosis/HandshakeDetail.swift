@@ -46,7 +46,5 @@ public enum HandshakeDetail {
 
 extension CipherSuite {
     /// SCSVs and GREASE values are signals, not suites a server could choose.
-    var isSignalingOrGREASE: Bool {
-        rawValue == 0x00ff || rawValue == 0x5600 || (rawValue & 0x0f0f == 0x0a0a && rawValue >> 8 == rawValue & 0xff)
-    }
+    var isSignalingOrGREASE: Bool { isSignalingValue || isGREASE }
 }
