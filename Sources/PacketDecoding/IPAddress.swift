@@ -14,8 +14,43 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// `192.0.2.1`, or RFC 5952 text for IPv6 (`2001:db8::1`).
     public var description: String {
-        // Implemented by the decoding stage.
-        ""
+        isIPv6 ? ipv6Text : Self.dottedQuad(UInt32(truncatingIfNeeded: low))
+    }
+
+    /// The eight 16-bit groups of an IPv6 address, most significant first.
+    public var ipv6Groups: [UInt16] {
+        (0..<8).map { i in
+            let word = i < 4 ? high : low
+            return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(i % 4)))
+        }
+    }
+
+    private static func dottedQuad(_ value: UInt32) -> String {
+        "\(value >> 24).\((value >> 16) & 0xff).\((value >> 8) & 0xff).\(value & 0xff)"
+    }
+
+    /// RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as `::` (leftmost on
+    /// a tie); §5: IPv4-mapped addresses in mixed notation.
+    private var ipv6Text: String {
+        if high == 0, low >> 32 == 0xffff {
+            return "::ffff:" + Self.dottedQuad(UInt32(truncatingIfNeeded: low))
+        }
+        let groups = ipv6Groups
+        var bestStart = -1, bestLength = 1
+        var runStart = -1
+        for i in 0...8 {
+            if i < 8, groups[i] == 0 {
+                if runStart < 0 { runStart = i }
+            } else if runStart >= 0 {
+                if i - runStart > bestLength { bestStart = runStart; bestLength = i - runStart }
+                runStart = -1
+            }
+        }
+        func join(_ range: Range<Int>) -> String {
+            range.map { String(groups[$0], radix: 16) }.joined(separator: ":")
+        }
+        guard bestStart >= 0 else { return join(0..<8) }
+        return join(0..<bestStart) + "::" + join((bestStart + bestLength)..<8)
     }
 }
 
@@ -30,5 +65,63 @@ public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// `192.0.2.1:443` or `[2001:db8::1]:443`.
     public var description: String {
         address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+    }
+}
+
+extension IPAddress {
+    /// An IPv4 address from its four bytes in network order.
+    public init(_ a: UInt8, _ b: UInt8, _ c: UInt8, _ d: UInt8) {
+        self.init(ipv4: UInt32(a) << 24 | UInt32(b) << 16 | UInt32(c) << 8 | UInt32(d))
+    }
+
+    /// Parses `192.0.2.1` or IPv6 text (`2001:db8::1`, `::ffff:192.0.2.1`); nil when it is neither.
+    public init?(_ text: some StringProtocol) {
+        if !text.contains(":") {
+            guard let value = Self.parseIPv4(Substring(text)) else { return nil }
+            self.init(ipv4: value)
+            return
+        }
+        guard let groups = Self.parseIPv6(Substring(text)) else { return nil }
+        let high = groups[0..<4].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        let low = groups[4..<8].reduce(UInt64(0)) { $0 << 16 | UInt64($1) }
+        self.init(ipv6High: high, low: low)
+    }
+
+    private static func parseIPv4(_ text: Substring) -> UInt32? {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var value: UInt32 = 0
+        for part in parts {
+            guard (1...3).contains(part.count), part.allSatisfy(\.isASCII), let byte = UInt8(part) else { return nil }
+            value = value << 8 | UInt32(byte)
+        }
+        return value
+    }
+
+    private static func parseIPv6(_ text: Substring) -> [UInt16]? {
+        func groups(_ part: Substring) -> [UInt16]? {
+            if part.isEmpty { return [] }
+            var result: [UInt16] = []
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (i, piece) in pieces.enumerated() {
+                if i == pieces.count - 1, piece.contains(".") {
+                    guard let v4 = parseIPv4(piece) else { return nil }
+                    result += [UInt16(v4 >> 16), UInt16(v4 & 0xffff)]
+                } else {
+                    guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit), let group = UInt16(piece, radix: 16) else { return nil }
+                    result.append(group)
+                }
+            }
+            return result
+        }
+        // At most one "::" (RFC 4291 §2.2).
+        guard let gap = text.firstRange(of: "::") else {
+            guard let all = groups(text), all.count == 8 else { return nil }
+            return all
+        }
+        let headText = text[..<gap.lowerBound], tailText = text[gap.upperBound...]
+        guard !tailText.contains("::"), let head = groups(headText), let tail = groups(tailText),
+              head.count + tail.count <= 7 else { return nil }
+        return head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
     }
 }

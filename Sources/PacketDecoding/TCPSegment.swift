@@ -12,6 +12,8 @@ public struct TCPFlags: OptionSet, Hashable, Sendable {
     public static let urg = TCPFlags(rawValue: 0x20)
     public static let ece = TCPFlags(rawValue: 0x40)
     public static let cwr = TCPFlags(rawValue: 0x80)
+    /// Accurate ECN (formerly NS, RFC 3540).
+    public static let ae = TCPFlags(rawValue: 0x100)
 }
 
 /// A decoded TCP segment: the endpoints from the IP header, the TCP header fields the reassembler needs,
