@@ -13,12 +13,22 @@ extension Diagnoser {
 
     var establishedVerdict: Verdict {
         let o = observation
-        let clientSentData = o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
-            && !o.isTLS13 || (progress.tls13?.confirmed ?? false)
+        let clientSentData = o.isTLS13 ? progress.tls13?.clientSentData ?? false
+            : o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
         let clientClosed = o.fin[.client] != nil || o.rst[.client] != nil
+        if let gap = gapVerdict, o.serverCertificateAt == nil || !o.isTLS13 {
+            // Missing bytes hid part of the handshake (the certificate, typically): it cannot be judged.
+            return Verdict(gap.cause, gap.explanation + " The handshake itself did complete.", gap.nextSteps)
+        }
         if !clientSentData, clientClosed, !o.isTLS13,
            let problem = certificateProblemVerdict(alert: nil, how: "completed the handshake and then closed the connection without sending any data, as curl with OpenSSL does when it rejects the certificate after the handshake") {
             return problem
+        }
+        if !clientSentData, clientClosed, o.isTLS13, let record = progress.tls13?.clientAlertAfterHandshake {
+            let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
+            var text = "The handshake completed, but the client then sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and \(close) without sending a request. TLS 1.3 hides the certificate; this is what curl with OpenSSL does when the certificate's name does not match (it checks the name after the handshake), so most likely the client rejected the certificate."
+            if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
+            return Verdict(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
         var text = "Handshake completed"
         if let hello = o.serverHello {

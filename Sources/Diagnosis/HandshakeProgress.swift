@@ -18,6 +18,10 @@ public struct HandshakeProgress: Sendable {
         public var serverRejected: EncryptedRecordMark?
         /// Something larger than an alert followed the client's Finished (NewSessionTicket, data).
         public var confirmed: Bool
+        /// The client sent application data: a record larger than an alert after its Finished.
+        public var clientSentData: Bool
+        /// After its Finished and before any data, the client sent an alert-sized record (a close or an alert).
+        public var clientAlertAfterHandshake: EncryptedRecordMark?
     }
 
     public var established: Bool
@@ -59,7 +63,9 @@ public struct HandshakeProgress: Sendable {
 
         if o.isTLS13, let t = tls13 {
             established = t.clientFirst != nil && !t.clientRejected && t.serverRejected == nil && firstFatal == nil
-            outcomeKnown = (established && t.confirmed) || failedByAlert
+            // Keep watching until the client sends data: curl closes right after the handshake when the
+            // name does not match, and that close is the only evidence TLS 1.3 leaves.
+            outcomeKnown = (established && t.clientSentData && t.confirmed) || failedByAlert
         } else {
             established = handshakeDoneFrame != nil && !fatalBeforeDone && encryptedDuringHandshake == nil
             let dataFlowing = o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
@@ -82,6 +88,8 @@ public struct HandshakeProgress: Sendable {
         var serverRejected: EncryptedRecordMark?
         var confirmed = false
         var clientRejected = false
+        var clientSentData = false
+        var clientAlertAfterHandshake: EncryptedRecordMark?
         if let flight = serverFlight {
             // Records the client sent before the server's flight are 0-RTT early data: not an answer to it.
             let afterFlight = records.drop { $0.side == .client || $0.at.frame < flight.at.frame }
@@ -99,10 +107,18 @@ public struct HandshakeProgress: Sendable {
                     // when there are more of them than such a flight has.
                     confirmed = serverAfter.contains { $0.length > alertSizedRecordLimit }
                         || afterClient.filter { $0.side == .client }.count >= 4
+                    // A client record larger than an alert after its first one is data (or the rest of a
+                    // client-certificate flight, which the server's answer then confirms or rejects).
+                    let later = afterClient.filter { $0.side == .client }
+                    clientSentData = later.contains { $0.length > alertSizedRecordLimit }
+                    if let firstLater = later.first, firstLater.length <= alertSizedRecordLimit {
+                        clientAlertAfterHandshake = firstLater
+                    }
                 }
             }
         }
         return TLS13Inference(serverFlight: serverFlight, clientFirst: clientFirst, clientRejected: clientRejected,
-                              serverRejected: serverRejected, confirmed: confirmed)
+                              serverRejected: serverRejected, confirmed: confirmed, clientSentData: clientSentData,
+                              clientAlertAfterHandshake: clientAlertAfterHandshake)
     }
 }

@@ -59,9 +59,11 @@ import Analysis
         let blockStarts = Self.lines.indices.filter { Self.lines[$0].hasPrefix("#") }
         let ids = blockStarts.map { Self.lines[$0].prefix { $0 != " " } }
         #expect(ids == ["#2", "#3", "#4", "#5", "#6", "#1", "#7"])
+        // One short block each: the header line, wrapped once at most where real addresses make it long.
         #expect(Self.lines[healthy + 1].hasPrefix("#1  "))
-        #expect(Self.lines[healthy + 1].hasSuffix("OK: \(ProtocolVersion.tls13), \(CipherSuite(rawValue: 0x1301)), h2"))
-        #expect(Self.lines.count == healthy + 3)
+        let okBlock = Self.lines[(healthy + 1)...].prefix { !$0.hasPrefix("#7") }.joined(separator: " ")
+        #expect(okBlock.hasSuffix("OK: \(ProtocolVersion.tls13), \(CipherSuite(rawValue: 0x1301)), h2"))
+        #expect(Self.lines.count <= healthy + 5)
     }
 
     @Test func failedBlockReadsVerdictCauseStepsCertificatesTimeline() throws {
@@ -139,7 +141,7 @@ import Analysis
                                     trustSource: nil)
         let text = ReportRenderer.render(report, as: .text, toolVersion: "0.1.0")
         #expect(text.contains("  3 × unknown_ca"))
-        #expect(text.contains("the client sent fatal alert 48 after ServerHelloDone (1 ended differently); see #1, #2, #3"))
+        #expect(text.contains("the client sent fatal alert 48 unknown_ca after ServerHelloDone (1 ended differently)"))
         #expect(text.contains("FAILED after ServerHelloDone: the client reset the connection (frame 52)"))
     }
 
@@ -175,7 +177,7 @@ import Analysis
         #expect(failed.contains("02:41:17.118 UTC  frames 41–52\n    FAILED after ServerHelloDone"))
         #expect(!failed.hasSuffix("\n"))
         let ok = ReportRenderer.textBlock(Fixtures.ok(id: 1))
-        #expect(!ok.contains("\n"))
+        #expect(ok.split(separator: "\n").count <= 2)
         #expect(ok.contains("OK: "))
     }
 

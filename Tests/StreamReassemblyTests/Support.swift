@@ -167,3 +167,10 @@ func cut(_ bytes: [UInt8], maxSize: Int, using generator: inout SplitMix64) -> [
     }
     return pieces
 }
+
+extension TCPReassembler where Handler == Recorder {
+    /// Most tests need no factory: every connection gets a plain recorder.
+    init(limits: ReassemblyLimits = ReassemblyLimits()) {
+        self.init(limits: limits, makeHandler: Recorder.init(connection:))
+    }
+}
