@@ -86,7 +86,8 @@ public struct Diagnoser {
         let cutoff = progress.decisiveAlert?.at.frame ?? Int.max
         let steps = o.timeline.filter {
             // The decisive alert's own record (TLS 1.3: an alert-sized encrypted record) is not a step.
-            ($0.kind == .handshakeMessage || $0.kind == .changeCipherSpec || $0.kind == .encrypted)
+            // In TLS 1.3, ChangeCipherSpec is only middlebox camouflage (RFC 8446 §D.4): not a step.
+            ($0.kind == .handshakeMessage || $0.kind == .encrypted || ($0.kind == .changeCipherSpec && !o.isTLS13))
                 && ($0.frame < cutoff || ($0.frame == cutoff && $0.kind != .encrypted))
         }
         guard let last = steps.last else {
