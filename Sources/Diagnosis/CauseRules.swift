@@ -20,8 +20,10 @@ extension Diagnoser {
             // Missing bytes hid part of the handshake (the certificate, typically): it cannot be judged.
             return Verdict(gap.cause, gap.explanation + " The handshake itself did complete.", gap.nextSteps)
         }
+        // A client that completes the handshake and closes may be a health check: only facts that hold for
+        // every client (dates, names) count here, not the analyst's trust store.
         if !clientSentData, clientClosed, !o.isTLS13,
-           let problem = certificateProblemVerdict(alert: nil, how: "completed the handshake and then closed the connection without sending any data, as curl with OpenSSL does when it rejects the certificate after the handshake") {
+           let problem = certificateProblemVerdict(alert: nil, how: "completed the handshake and then closed the connection without sending any data, as curl with OpenSSL does when it rejects the certificate after the handshake", useTrustStore: false) {
             return problem
         }
         if !clientSentData, clientClosed, o.isTLS13, let record = progress.tls13?.clientAlertAfterHandshake {
@@ -167,7 +169,11 @@ extension Diagnoser {
             }
             return unknownCAVerdict(how: said)
         case .badCertificate, .unsupportedCertificate, .certificateRevoked, .certificateUnknown, .userCanceled, .accessDenied:
-            return certificateProblemVerdict(alert: alert, how: "sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))")
+            // 43/44/49 name a reason other than trust: the client accepted the CA, so the analyst's trust
+            // store must not override it.
+            let trustRelevant = code == .badCertificate || code == .certificateUnknown || code == .userCanceled
+            return certificateProblemVerdict(alert: alert, how: "sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))",
+                                             useTrustStore: trustRelevant)
                 ?? Verdict(.badCertificate, "\(said): the client rejected the server's certificate; the capture does not show why (not expired, chain and name look right).",
                            NextSteps.badCertificate(o))
         case .handshakeFailure, .insufficientSecurity, .illegalParameter:
@@ -209,9 +215,10 @@ extension Diagnoser {
 
     // MARK: certificates
 
-    /// A certificate problem that explains a client's refusal, in the order clients check: validity, chain,
-    /// trust, name.
-    func certificateProblemVerdict(alert: ObservedAlert?, how: String) -> Verdict? {
+    /// A certificate problem that explains a client's refusal. Facts that do not depend on who judges come
+    /// first (dates at capture time, names, the chain's shape); the analyst's trust store comes last and only
+    /// when `useTrustStore`: it is not the client's, and private CAs are common.
+    func certificateProblemVerdict(alert: ObservedAlert?, how: String, useTrustStore: Bool = true) -> Verdict? {
         let o = observation
         guard certificates.leaf != nil else { return nil }
         let who = "The client \(how)"
@@ -223,16 +230,6 @@ extension Diagnoser {
             return Verdict(.certificateExpired, "\(who). Certificate \(cert.subject) is not valid before \(cert.notBefore.date); the capture was taken on \(o.first.timestamp.date) (check clocks).",
                            NextSteps.expired(o, certificates))
         }
-        if let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
-            return incompleteChainVerdict(missing: missing, how: how)
-        }
-        if o.clientHello?.serverName == nil, !certificates.selfSignedLeaf, certificates.untrustedRoot == nil,
-           !certificates.leafNames.contains(o.server.address.description) {
-            return Verdict(.missingSNI,
-                           "\(who). The client sent no SNI, so the server answered with its default certificate for \(certificates.leafNames.joined(separator: ", ")).",
-                           NextSteps.missingSNI(o))
-        }
-        if certificates.untrustedRoot != nil { return unknownCAVerdict(how: who) }
         if let presented = certificates.hostnameMismatch, let sni = o.clientHello?.serverName {
             return Verdict(.hostnameMismatch,
                            "\(who). The certificate does not cover \(sni): it is for \(presented.isEmpty ? "no DNS name" : presented.joined(separator: ", ")) (a wildcard covers exactly one label).",
@@ -243,10 +240,22 @@ extension Diagnoser {
                            "\(who). The certificate names \(cn) only in its subject CN, with no subjectAltName: modern clients (Go, Chrome, Python 3.7+, curl with recent OpenSSL) ignore the CN.",
                            NextSteps.hostnameMismatch(o, certificates))
         }
+        if o.clientHello?.serverName == nil, !certificates.selfSignedLeaf,
+           !certificates.leafNames.contains(o.server.address.description) {
+            return Verdict(.missingSNI,
+                           "\(who). The client sent no SNI, so the server answered with its default certificate for \(certificates.leafNames.joined(separator: ", ")).",
+                           NextSteps.missingSNI(o))
+        }
+        if let missing = certificates.structuralMissingIssuer ?? (useTrustStore ? certificates.missingIssuer : nil),
+           !certificates.selfSignedLeaf {
+            return incompleteChainVerdict(missing: missing, how: how)
+        }
+        if certificates.selfSignedLeaf { return unknownCAVerdict(how: who) }
         if let product = certificates.interceptionProduct {
             return Verdict(.unknownCA, "\(who). The certificate was issued by \(product): a TLS-terminating proxy or inspection product answered instead of the origin, and the client does not trust its CA.",
                            NextSteps.proxy(o, product))
         }
+        if useTrustStore, certificates.untrustedRoot != nil { return unknownCAVerdict(how: who) }
         return nil
     }
 

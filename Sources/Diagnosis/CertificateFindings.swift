@@ -37,6 +37,14 @@ public struct CertificateFindings: Sendable {
 
     public var leaf: CertificateSummary? { summaries.first }
 
+    /// The issuer the served chain lacks, judged from the chain alone (no trust store).
+    public var structuralMissingIssuer: String? {
+        for problem in chain?.problems ?? [] {
+            if case .missingIssuer(let issuer, _) = problem { return issuer }
+        }
+        return nil
+    }
+
     /// The issuer the served chain lacks, when the leaf (or an intermediate) points to one that was not sent.
     public var missingIssuer: String? {
         if case .incompleteChain(let missing) = trust { return missing }

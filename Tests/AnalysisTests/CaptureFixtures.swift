@@ -2,6 +2,7 @@ import Foundation
 import WireFormat
 import PacketCapture
 import Analysis
+import CertificateAnalysis
 
 /// Where the tests find captures: the package's SamplePcaps, and the public corpus beside the checkout.
 enum CaptureFixtures {
@@ -15,10 +16,11 @@ enum CaptureFixtures {
     }
 
     /// Runs the whole offline pipeline on a file, as `tlsdiag analyze` does.
-    static func analyze(_ url: URL, ports: Set<UInt16> = [443]) throws -> AnalysisReport {
+    static func analyze(_ url: URL, ports: Set<UInt16> = [443], trustStore: TrustStore? = nil) throws -> AnalysisReport {
         let reader = try CaptureFileReader(path: url.path)
         var options = AnalysisOptions()
         options.ports = ports
+        options.trustStore = trustStore
         var analyzer = Analyzer(options: options)
         var packets = 0
         while let packet = reader.nextPacket() {
@@ -29,6 +31,12 @@ enum CaptureFixtures {
                                      packets: packets, warnings: reader.warnings)
         return analyzer.finish(capture: summary)
     }
+
+    /// The system CA bundle, as `tlsdiag analyze` loads it by default; nil where the machine has none.
+    static let systemTrustStore: TrustStore? = {
+        guard let data = FileManager.default.contents(atPath: "/etc/ssl/certs/ca-certificates.crt") else { return nil }
+        return try? TrustStore(pemBundle: Array(data), source: "/etc/ssl/certs/ca-certificates.crt")
+    }()
 
     /// Rows of a tab-separated file with a header line, as dictionaries.
     static func tsv(_ url: URL) throws -> [[String: String]] {
