@@ -14,9 +14,13 @@ public struct CaptureSummary: Sendable {
     public var firstPacket: Timestamp?
     public var lastPacket: Timestamp?
     public var warnings: [String]
+    /// The file could not be read to its end (cut short or damaged): connections still open then are flagged.
+    public var endedEarly: Bool
 
     public init(file: String, format: String, linkType: LinkType, packets: Int = 0, bytes: Int = 0,
-                firstPacket: Timestamp? = nil, lastPacket: Timestamp? = nil, warnings: [String] = []) {
+                firstPacket: Timestamp? = nil, lastPacket: Timestamp? = nil, warnings: [String] = [],
+                endedEarly: Bool = false) {
+        self.endedEarly = endedEarly
         self.file = file
         self.format = format
         self.linkType = linkType

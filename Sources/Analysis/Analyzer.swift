@@ -93,6 +93,11 @@ public struct Analyzer {
         all.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
         for index in all.indices { all[index].id = index + 1 }
         PeerContext.annotate(&all)
+        if capture.endedEarly {
+            for index in all.indices where all[index].endedBy == .captureEnd || all[index].endedBy == .open {
+                all[index].warnings.append("the capture file ends early (see the capture's warnings): this connection was still open, its last packets are missing")
+            }
+        }
         var summary = capture
         summary.warnings += counters.warnings + reassemblyWarnings
         return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore?.source,

@@ -79,4 +79,26 @@ public struct CertificateFindings: Sendable {
         let names = leaf.dnsNames + leaf.ipAddresses
         return names.isEmpty ? leaf.subjectCommonName.map { [$0] } ?? [] : names
     }
+
+    /// How the served chain departs from RFC 8446 §4.4.2 / RFC 5246 §7.4.2 (leaf first, each certificate
+    /// certifying the one before, the root omitted), for the connection's warnings.
+    /// Problems the cause already explains are left out.
+    public func chainWarnings(explainedBy cause: Cause) -> [String] {
+        (chain?.problems ?? []).compactMap { problem in
+            switch problem {
+            case .missingIssuer(let issuer, let issuedTo):
+                cause == .incompleteChain ? nil : "the chain lacks the certificate of \(issuer), which issued \(issuedTo)"
+            case .selfSignedLeaf:
+                cause == .unknownCA ? nil : "the server's certificate is self-signed"
+            case .rootSent(let subject):
+                "the server also sends the root \(subject): harmless, but clients never need it"
+            case .wrongOrder:
+                "the chain is out of order: each certificate should be followed by its issuer"
+            case .caCertificateAsLeaf:
+                "the first certificate is a CA certificate, not the server's own (wrong file in the server's configuration?)"
+            case .unrelatedCertificates(let count):
+                "the server sends \(count) certificate\(count == 1 ? "" : "s") that are not part of its chain"
+            }
+        }
+    }
 }

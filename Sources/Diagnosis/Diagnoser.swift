@@ -131,6 +131,7 @@ public struct Diagnoser {
         if verdict.cause == .ok, let expired = certificates.expired {
             result.append("certificate \(expired.subject) had expired on \(expired.notAfter.date), yet the client went on")
         }
+        result += certificates.chainWarnings(explainedBy: verdict.cause)
         if let product = certificates.interceptionProduct {
             result.append("the certificate was issued by \(product): a TLS-terminating proxy or inspection product answered, not the origin server")
         }

@@ -30,7 +30,7 @@ public struct ClientHello: Sendable, Hashable {
     public init() {}
 
     /// The versions this client can speak, newest first: supported_versions when present (GREASE dropped),
-    /// else every version from SSL 3.0 up to `legacyVersion` (also for SSLv2-format hellos); `[SSL 2.0]` for an
+    /// else every version from TLS 1.0 up to `legacyVersion` (also for SSLv2-format hellos); `[SSL 2.0]` for an
     /// SSLv2-format hello whose version is 0x0002.
     public var offeredVersions: [ProtocolVersion] {
         let listed = supportedVersions.filter { !$0.isGREASE }
@@ -39,8 +39,10 @@ public struct ClientHello: Sendable, Hashable {
                 .sorted { ($0.element.recency, $1.offset) > ($1.element.recency, $0.offset) }
                 .map(\.element)
         }
-        if legacyVersion < .ssl3 { return [legacyVersion] }
-        let known: [ProtocolVersion] = [.tls13, .tls12, .tls11, .tls10, .ssl3]
+        if legacyVersion <= .ssl3 { return [legacyVersion] }
+        // The range down to TLS 1.0: whether a TLS client would still fall back to SSL 3.0 is not in the
+        // hello, and claiming it did would mislead a reader.
+        let known: [ProtocolVersion] = [.tls13, .tls12, .tls11, .tls10]
         let versions = known.filter { $0 <= legacyVersion }
         return versions.isEmpty ? [legacyVersion] : versions
     }

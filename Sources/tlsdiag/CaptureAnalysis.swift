@@ -31,7 +31,7 @@ enum CaptureAnalysis {
         progress?.finish()
         let capture = CaptureSummary(file: reader.path, format: reader.format, linkType: reader.linkType,
                                      packets: packets, bytes: bytes, firstPacket: first, lastPacket: last,
-                                     warnings: reader.warnings)
+                                     warnings: reader.warnings, endedEarly: !reader.warnings.isEmpty)
         return analyzer.finish(capture: capture)
     }
 

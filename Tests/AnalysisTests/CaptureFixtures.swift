@@ -28,7 +28,7 @@ enum CaptureFixtures {
             analyzer.process(packet)
         }
         let summary = CaptureSummary(file: url.lastPathComponent, format: reader.format, linkType: reader.linkType,
-                                     packets: packets, warnings: reader.warnings)
+                                     packets: packets, warnings: reader.warnings, endedEarly: !reader.warnings.isEmpty)
         return analyzer.finish(capture: summary)
     }
 

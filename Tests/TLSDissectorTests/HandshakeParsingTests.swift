@@ -97,7 +97,8 @@ func parseError(_ type: UInt8, _ body: [UInt8]) -> TLSParseError? {
     }
 
     @Test("offered versions, newest first", arguments: [
-        (0x0301, [UInt16](), ["TLS 1.0", "SSL 3.0"]),
+        (0x0301, [UInt16](), ["TLS 1.0"]),
+        (0x0303, [UInt16](), ["TLS 1.2", "TLS 1.1", "TLS 1.0"]),
         (0x0300, [], ["SSL 3.0"]),
         (0x0303, [0x0301, 0x7f1c, 0x0304, 0x0a0a, 0x0303], ["TLS 1.3", "0x7f1c", "TLS 1.2", "TLS 1.0"]),
     ] as [(UInt16, [UInt16], [String])])
@@ -118,7 +119,7 @@ func parseError(_ type: UInt8, _ body: [UInt8]) -> TLSParseError? {
         #expect(hello.isSSLv2Format && hello.legacyVersion == .tls10)
         #expect(hello.cipherSuites.map(\.description) == ["TLS_RSA_WITH_AES_128_CBC_SHA"])
         #expect(hello.sslv2CipherSpecs == [0x0700c0])
-        #expect(hello.offeredVersions == [.tls10, .ssl3])
+        #expect(hello.offeredVersions == [.tls10])
     }
 
     @Test func malformedSSLv2ClientHello() throws {

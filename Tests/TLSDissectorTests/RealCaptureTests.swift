@@ -26,7 +26,7 @@ import Testing
         #expect(hello.alpnProtocols == ["h2", "http/1.1"])
         #expect(hello.legacyVersion == .tls12)
         #expect(hello.supportedVersions.isEmpty)
-        #expect(hello.offeredVersions == [.tls12, .tls11, .tls10, .ssl3])
+        #expect(hello.offeredVersions == [.tls12, .tls11, .tls10])
         #expect(hello.cipherSuites.count == 28)
         #expect(hello.cipherSuites.first?.description == "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384")
         #expect(hello.cipherSuites.last == .emptyRenegotiationInfoSCSV)
