@@ -7,7 +7,8 @@ extension Layers {
         guard let first = bytes.first else { return .malformed(reason: "IP header missing") }
         let version = first >> 4
         if let expectedVersion, version != expectedVersion {
-            return .malformed(reason: expectedVersion == 4 ? "IPv4 packet with another IP version" : "IPv6 packet with another IP version")
+            return .malformed(reason: expectedVersion == 4
+                              ? "IPv4 packet with another IP version" : "IPv6 packet with another IP version")
         }
         switch version {
         case 4: return decodeIPv4(bytes)
@@ -41,7 +42,9 @@ extension Layers {
         guard headerLength <= bytes.count else { return .malformed(reason: "IPv4 options cut short") }
         // A zero total length comes from TCP segmentation offload on the capturing host: use what was captured.
         if totalLength == 0 { totalLength = bytes.count }
-        guard totalLength >= headerLength else { return .malformed(reason: "IPv4 total length shorter than its header") }
+        guard totalLength >= headerLength else {
+            return .malformed(reason: "IPv4 total length shorter than its header")
+        }
         let (datagram, missing) = trim(bytes, to: totalLength)
         // Only the first fragment (offset 0) carries the TCP header.
         guard fragment & 0x1fff == 0 else { return .other }

@@ -125,7 +125,8 @@ struct LiveConnection {
         let half = self[side]
         guard half.started else { return true }
         let offset = half.offset(of: sequence)
-        return offset >= half.nextOffset - Self.resetWindow && offset <= max(half.sentEnd, half.nextOffset) + Self.resetWindow
+        return offset >= half.nextOffset - Self.resetWindow
+            && offset <= max(half.sentEnd, half.nextOffset) + Self.resetWindow
     }
 
     // MARK: Events
@@ -153,7 +154,8 @@ struct LiveConnection {
     }
 
     /// Delivers captured bytes, then the bytes the snap length cut, at the direction's next offset.
-    mutating func deliver(_ bytes: ArraySlice<UInt8>, missing: Int, side: Side, frame: Int, timestamp: Timestamp, _ sink: EventSink) {
+    mutating func deliver(_ bytes: ArraySlice<UInt8>, missing: Int, side: Side, frame: Int, timestamp: Timestamp,
+                          _ sink: EventSink) {
         if !bytes.isEmpty {
             self[side].advance(by: bytes.count)
             emit(.data(direction(of: side), bytes, frame: frame, timestamp: timestamp), sink)
@@ -169,7 +171,8 @@ struct LiveConnection {
         if accepting(side), self[side].bufferedSegments > 0 {
             for segment in takeContiguous(side) {
                 guard accepting(side) else { break }
-                deliver(segment.bytes[...], missing: segment.missing, side: side, frame: frame, timestamp: timestamp, sink)
+                deliver(segment.bytes[...], missing: segment.missing, side: side, frame: frame, timestamp: timestamp,
+                        sink)
             }
         }
         deliverFINIfReady(side, sink)
@@ -186,7 +189,8 @@ struct LiveConnection {
 
     /// Gives up the first hole if what follows it (buffered data or the FIN) starts at or before `limit`:
     /// reports it as a gap and delivers what follows. Returns the bytes skipped.
-    mutating func skipHole(_ side: Side, upTo limit: Int64, frame: Int, timestamp: Timestamp, _ sink: EventSink) -> Int {
+    mutating func skipHole(_ side: Side, upTo limit: Int64, frame: Int, timestamp: Timestamp,
+                           _ sink: EventSink) -> Int {
         let half = self[side]
         guard accepting(side) else { return 0 }
         var target = half.bufferedSegments > 0 ? self[buffer: side].first?.start : nil
@@ -287,6 +291,7 @@ struct LiveConnection {
             }
         }
         enforceLimits(side, frame: frame, timestamp: timestamp, context: &context, sink)
+        deliverFINIfReady(side.other, sink)  // the handler may have stopped that direction's payload meanwhile
         if ignored { return .ignored }
         return a.finDelivered && b.finDelivered ? .closed : .open
     }
@@ -327,7 +332,8 @@ struct LiveConnection {
     }
 
     /// Past a buffer cap, holes are given up (reported as gaps) until the buffered bytes fit again.
-    mutating func enforceLimits(_ side: Side, frame: Int, timestamp: Timestamp, context: inout ReassemblyContext, _ sink: EventSink) {
+    mutating func enforceLimits(_ side: Side, frame: Int, timestamp: Timestamp, context: inout ReassemblyContext,
+                                _ sink: EventSink) {
         let limits = context.limits
         while accepting(side), self[side].bufferedSegments > 0 {
             let half = self[side]

@@ -90,7 +90,8 @@ struct OutOfOrderBuffer {
         func piece(_ from: Int64, _ to: Int64) -> BufferedSegment {
             let dataTo = min(to, dataEnd)
             let base = newBytes.startIndex
-            let data: [UInt8] = from < dataTo ? Array(newBytes[(base + Int(from - start))..<(base + Int(dataTo - start))]) : []
+            let data: [UInt8] = from < dataTo
+                ? Array(newBytes[(base + Int(from - start))..<(base + Int(dataTo - start))]) : []
             return BufferedSegment(start: from, bytes: data, missing: Int(to - from) - data.count)
         }
         // The first buffered segment that ends after `start` (binary search: sorted and disjoint).

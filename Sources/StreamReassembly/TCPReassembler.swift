@@ -136,7 +136,7 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         for slot in core.liveSlotsByFirstFrame {
             Self.flushForClose(slot, &core, &handlers)
             if !core.isIgnored(slot) {
-                result.append(ClosedConnection(info: core.info(slot), handler: self.handlers[slot], reason: .captureEnd))
+                result.append(ClosedConnection(info: core.info(slot), handler: handlers[slot], reason: .captureEnd))
             }
         }
         core.removeAll()
@@ -159,7 +159,8 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
 
     @inlinable
     static func process(_ slot: Int, _ segment: TCPSegment, side: Side, frame: Int, timestamp: Timestamp,
-                        now: Timestamp, _ core: inout ReassemblyCore, _ handlers: inout [Handler]) -> LiveConnection.Outcome {
+                        now: Timestamp, _ core: inout ReassemblyCore,
+                        _ handlers: inout [Handler]) -> LiveConnection.Outcome {
         core.processLive(slot, segment, side: side, frame: frame, timestamp: timestamp, now: now) { event, info in
             handlers[slot].handle(event, connection: info)
         }
