@@ -108,7 +108,8 @@ extension IPAddress {
                     guard let v4 = parseIPv4(piece) else { return nil }
                     result += [UInt16(v4 >> 16), UInt16(v4 & 0xffff)]
                 } else {
-                    guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit), let group = UInt16(piece, radix: 16) else { return nil }
+                    guard (1...4).contains(piece.count), piece.allSatisfy(\.isHexDigit),
+                          let group = UInt16(piece, radix: 16) else { return nil }
                     result.append(group)
                 }
             }

@@ -1,5 +1,3 @@
-import WireFormat
-
 /// IPv4 and IPv6 down to the TCP header. Every length is checked against what was captured before it is used;
 /// a datagram longer than the capture is taken as cut by the snap length (its missing bytes are reported).
 extension Layers {
@@ -9,7 +7,8 @@ extension Layers {
         guard let first = bytes.first else { return .malformed(reason: "IP header missing") }
         let version = first >> 4
         if let expectedVersion, version != expectedVersion {
-            return .malformed(reason: expectedVersion == 4 ? "IPv4 packet with another IP version" : "IPv6 packet with another IP version")
+            return .malformed(reason: expectedVersion == 4
+                              ? "IPv4 packet with another IP version" : "IPv6 packet with another IP version")
         }
         switch version {
         case 4: return decodeIPv4(bytes)
@@ -28,17 +27,14 @@ extension Layers {
     /// RFC 791 §3.1: Version/IHL(1) TOS(1) Total Length(2) Identification(2) Flags/Fragment Offset(2) TTL(1)
     /// Protocol(1) Header Checksum(2) Source(4) Destination(4) Options(IHL*4 - 20).
     func decodeIPv4(_ bytes: ArraySlice<UInt8>) -> DecodedPacket {
-        var cursor = ByteCursor(bytes)
-        guard let versionIHL = cursor.readInteger(as: UInt8.self),
-              cursor.moveReaderIndex(forwardBy: 1),
-              var totalLength = cursor.readInteger(as: UInt16.self).map(Int.init),
-              cursor.moveReaderIndex(forwardBy: 2),
-              let fragment = cursor.readInteger(as: UInt16.self),
-              cursor.moveReaderIndex(forwardBy: 1),
-              let proto = cursor.readInteger(as: UInt8.self),
-              cursor.moveReaderIndex(forwardBy: 2),
-              let source = cursor.readInteger(as: UInt32.self),
-              let destination = cursor.readInteger(as: UInt32.self)
+        // Fixed-offset reads (not ByteCursor's generic ones): this is the per-packet hot path.
+        guard bytes.count >= 20,
+              let versionIHL = bytes.byte(at: 0),
+              var totalLength = bytes.bigEndianUInt16(at: 2).map(Int.init),
+              let fragment = bytes.bigEndianUInt16(at: 6),
+              let proto = bytes.byte(at: 9),
+              let source = bytes.bigEndianUInt32(at: 12),
+              let destination = bytes.bigEndianUInt32(at: 16)
         else { return .malformed(reason: "IPv4 header cut short") }
 
         let headerLength = Int(versionIHL & 0x0f) * 4
@@ -46,7 +42,9 @@ extension Layers {
         guard headerLength <= bytes.count else { return .malformed(reason: "IPv4 options cut short") }
         // A zero total length comes from TCP segmentation offload on the capturing host: use what was captured.
         if totalLength == 0 { totalLength = bytes.count }
-        guard totalLength >= headerLength else { return .malformed(reason: "IPv4 total length shorter than its header") }
+        guard totalLength >= headerLength else {
+            return .malformed(reason: "IPv4 total length shorter than its header")
+        }
         let (datagram, missing) = trim(bytes, to: totalLength)
         // Only the first fragment (offset 0) carries the TCP header.
         guard fragment & 0x1fff == 0 else { return .other }
@@ -58,18 +56,16 @@ extension Layers {
     /// RFC 8200 §3: Version/Traffic Class/Flow Label(4) Payload Length(2) Next Header(1) Hop Limit(1)
     /// Source(16) Destination(16), then extension headers (§4) up to the upper-layer header.
     func decodeIPv6(_ bytes: ArraySlice<UInt8>) -> DecodedPacket {
-        var cursor = ByteCursor(bytes)
-        guard cursor.moveReaderIndex(forwardBy: 4),
-              let payloadLength = cursor.readInteger(as: UInt16.self).map(Int.init),
-              let firstNextHeader = cursor.readInteger(as: UInt8.self),
-              cursor.moveReaderIndex(forwardBy: 1),
-              let sourceHigh = cursor.readInteger(as: UInt64.self),
-              let sourceLow = cursor.readInteger(as: UInt64.self),
-              let destinationHigh = cursor.readInteger(as: UInt64.self),
-              let destinationLow = cursor.readInteger(as: UInt64.self)
+        guard bytes.count >= 40,
+              let payloadLength = bytes.bigEndianUInt16(at: 4).map(Int.init),
+              let firstNextHeader = bytes.byte(at: 6),
+              let sourceHigh = bytes.bigEndianUInt64(at: 8),
+              let sourceLow = bytes.bigEndianUInt64(at: 16),
+              let destinationHigh = bytes.bigEndianUInt64(at: 24),
+              let destinationLow = bytes.bigEndianUInt64(at: 32)
         else { return .malformed(reason: "IPv6 header cut short") }
 
-        var rest = cursor.readRemaining()
+        var rest = bytes.dropFirst(40)
         var missing = 0
         // Payload length 0: a jumbogram (RFC 2675) or segmentation offload; use what was captured.
         if payloadLength > 0 {

@@ -24,10 +24,13 @@ public enum PacketDecoder {
             return layers.decodeEthernet(bytes)
         case .linuxSLL:
             // struct sll_header { u16 pkttype; u16 hatype; u16 halen; u8 addr[8]; u16 protocol; }
-            guard let type = bytes.bigEndianUInt16(at: 14) else { return .malformed(reason: "Linux cooked header cut short") }
+            guard let type = bytes.bigEndianUInt16(at: 14) else {
+                return .malformed(reason: "Linux cooked header cut short")
+            }
             return layers.decodeEtherTypePayload(EtherType(rawValue: type), bytes.dropFirst(16))
         case .linuxSLL2:
-            // struct sll2_header { u16 protocol; u16 reserved; u32 ifindex; u16 hatype; u8 pkttype; u8 halen; u8 addr[8]; }
+            // struct sll2_header { u16 protocol; u16 reserved; u32 ifindex; u16 hatype; u8 pkttype; u8 halen;
+            //                      u8 addr[8]; }
             guard bytes.count >= 20, let type = bytes.bigEndianUInt16(at: 0) else {
                 return .malformed(reason: "Linux cooked v2 header cut short")
             }
@@ -76,7 +79,9 @@ struct Layers {
                 rest = rest.dropFirst(4)
             } else if type == .ciscoMetadata {
                 // Cisco TrustSec: Version(1) Length(1) Option Length/Type(2) SGT(2) EtherType(2).
-                guard let next = rest.bigEndianUInt16(at: 6) else { return .malformed(reason: "Cisco metadata cut short") }
+                guard let next = rest.bigEndianUInt16(at: 6) else {
+                    return .malformed(reason: "Cisco metadata cut short")
+                }
                 type = EtherType(rawValue: next)
                 rest = rest.dropFirst(8)
             } else {
@@ -139,7 +144,9 @@ struct Layers {
     /// BSD NULL: a 4-byte address family in the writer's byte order; LOOP: the same in network order.
     /// Both orders are accepted for both, since captures move between machines.
     func decodeLoopback(_ bytes: ArraySlice<UInt8>) -> DecodedPacket {
-        guard let bigEndian = bytes.bigEndianUInt32(at: 0) else { return .malformed(reason: "loopback header cut short") }
+        guard let bigEndian = bytes.bigEndianUInt32(at: 0) else {
+            return .malformed(reason: "loopback header cut short")
+        }
         let family = bigEndian > 0xffff ? bigEndian.byteSwapped : bigEndian
         let payload = bytes.dropFirst(4)
         switch family {

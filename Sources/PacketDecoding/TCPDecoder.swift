@@ -3,7 +3,8 @@
 /// Options(Data Offset*4 - 20). The checksum is not checked: offloading makes it wrong in many captures.
 enum TCPDecoder {
     /// `bytes` is the captured part of the segment, `missing` what the IP length announced beyond it.
-    static func decode(_ bytes: ArraySlice<UInt8>, missing: Int, source: IPAddress, destination: IPAddress) -> DecodedPacket {
+    static func decode(_ bytes: ArraySlice<UInt8>, missing: Int, source: IPAddress,
+                       destination: IPAddress) -> DecodedPacket {
         guard bytes.count >= 20,
               let ports = bytes.bigEndianUInt32(at: 0),
               let sequence = bytes.bigEndianUInt32(at: 4),
@@ -15,7 +16,9 @@ enum TCPDecoder {
         }
         let headerLength = Int(offsetAndFlags >> 12) * 4
         guard headerLength >= 20 else { return .malformed(reason: "TCP data offset below 5") }
-        guard headerLength <= bytes.count + missing else { return .malformed(reason: "TCP data offset beyond the segment") }
+        guard headerLength <= bytes.count + missing else {
+            return .malformed(reason: "TCP data offset beyond the segment")
+        }
         guard headerLength <= bytes.count else { return .malformed(reason: "TCP options cut by the snap length") }
 
         return .tcp(TCPSegment(

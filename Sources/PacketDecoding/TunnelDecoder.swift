@@ -63,10 +63,10 @@ extension Layers {
     }
 
     /// RFC 2784/2890: C/R/K/S flags and Version(2) Protocol Type(2), then Checksum+Reserved(4) if C, Key(4) if K,
-    /// Sequence Number(4) if S. Only version 0 is followed.
+    /// Sequence Number(4) if S. Only version 0 without source routing (RFC 1701's R bit) is followed.
     func decodeGRE(_ bytes: ArraySlice<UInt8>) -> DecodedPacket {
         guard let flags = bytes.bigEndianUInt16(at: 0), let type = bytes.bigEndianUInt16(at: 2),
-              flags & 0x0007 == 0 else { return .other }
+              flags & 0x0007 == 0, flags & 0x4000 == 0 else { return .other }
         var headerLength = 4
         if flags & 0x8000 != 0 { headerLength += 4 }
         if flags & 0x2000 != 0 { headerLength += 4 }

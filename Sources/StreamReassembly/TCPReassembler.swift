@@ -54,6 +54,8 @@ public struct ReassemblyStatistics: Sendable, Hashable {
     /// Bytes given up because the receiver acknowledged them although the capture never had them.
     public var bytesAcknowledgedUnseen = 0
     public var retransmittedBytes = 0
+    /// Resets whose sequence number was far outside the connection's (RFC 5961 §3), not taken as its end.
+    public var resetsIgnored = 0
     public init() {}
 }
 
@@ -62,48 +64,43 @@ public struct ReassemblyStatistics: Sendable, Hashable {
 ///
 /// Per packet the cost is one dictionary lookup and O(1) list upkeep; in-order payload is handed to the handler
 /// as the segment's own slice. Only out-of-order bytes are copied (and bounded by the limits).
+///
+/// This generic type is a thin `@inlinable` shell (so that it is specialized for the caller's handler) around
+/// the non-generic `ReassemblyCore`; handlers are stored in place, at the index of their live connection.
 public struct TCPReassembler<Handler: TCPStreamHandler> {
-    public private(set) var limits: ReassemblyLimits
-    public var statistics: ReassemblyStatistics { context.statistics }
-
-    private var context: ReassemblyContext
-    private var table = ConnectionTable<Handler>()
-    private var closed: [ClosedConnection<Handler>] = []
-    /// Out-of-order bytes held by all connections.
-    public private(set) var bufferedBytes = 0
-    /// Capture time as far as the packets have told it (never going back).
-    private var clock: Timestamp?
-    private let makeHandler: (TCPConnectionInfo) -> Handler
+    @usableFromInline var core: ReassemblyCore
+    /// One per live connection, at the same index as the core's live connections.
+    @usableFromInline var handlers: [Handler] = []
+    @usableFromInline var closed: [ClosedConnection<Handler>] = []
+    @usableFromInline let makeHandler: (TCPConnectionInfo) -> Handler
 
     /// With a factory, for handlers that need more than the connection to start (options, shared sinks).
     public init(limits: ReassemblyLimits = ReassemblyLimits(), makeHandler: @escaping (TCPConnectionInfo) -> Handler) {
-        self.limits = limits
-        self.context = ReassemblyContext(limits: limits)
+        self.core = ReassemblyCore(limits: limits)
         self.makeHandler = makeHandler
     }
 
+    public var limits: ReassemblyLimits { core.limits }
+    public var statistics: ReassemblyStatistics { core.statistics }
+    /// Out-of-order bytes held by all connections.
+    public var bufferedBytes: Int { core.bufferedBytes }
     /// Connections held, tombstones included.
-    public var connectionCount: Int { table.count }
+    public var connectionCount: Int { core.count }
 
     /// Feeds one decoded segment. Packets must come in capture order.
+    @inlinable
     public mutating func process(_ segment: TCPSegment, frame: Int, timestamp: Timestamp) {
-        let now = advanceClock(to: timestamp)
+        let now = core.advanceClock(to: timestamp)
         let key = ConnectionKey(segment.source, segment.destination)
         let side: Side = segment.source == key.a ? .a : .b
-        if let ref = table.index[key] {
-            table.touch(ref)
-            let slot = ref >> 1
-            if ConnectionTable<Handler>.isLive(ref) {
-                if processLive(slot, segment, side: side, frame: frame, timestamp: timestamp, now: now) {
-                    leave(slot, reason: .closed)
+        if let ref = core.lookUpAndTouch(key) {
+            if ReassemblyCore.isLive(ref) {
+                if processLive(ref >> 1, segment, side: side, frame: frame, timestamp: timestamp, now: now) {
+                    leave(ref >> 1, reason: .closed)
                     open(segment, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
                 }
-            } else {
-                table.tombstones[slot].lastActivity = now
-                if table.tombstones[slot].process(segment.flags, from: side) {
-                    table.removeTombstone(at: slot)
-                    open(segment, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
-                }
+            } else if core.processTombstone(ref >> 1, flags: segment.flags, side: side, now: now) {
+                open(segment, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
             }
         } else {
             open(segment, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
@@ -112,8 +109,9 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     }
 
     /// Live capture: capture time has reached `now` without packets; idle connections leave.
+    @inlinable
     public mutating func advanceTime(to now: Timestamp) {
-        _ = advanceClock(to: now)
+        _ = core.advanceClock(to: now)
         expireIdle()
     }
 
@@ -122,6 +120,7 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     }
 
     /// Connections that closed (or idled out, or were evicted) since the last call, in order of closing.
+    @inlinable
     public mutating func drainClosed() -> [ClosedConnection<Handler>] {
         defer { closed = [] }
         return closed
@@ -130,46 +129,55 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     /// At the end of the capture: delivers what is still buffered (with gaps), closes every connection.
     /// Returns the connections not drained yet (closed ones with their reason, open ones as `.captureEnd`),
     /// in order of their first frame.
+    @inlinable
     public mutating func finish() -> [ClosedConnection<Handler>] {
         var result = closed
         closed = []
-        for i in table.live.indices.sorted(by: { table.live[$0].info.firstFrame < table.live[$1].info.firstFrame }) {
-            table.live[i].flushForClose()
-            let connection = table.live[i]
-            if !connection.ignored {
-                result.append(ClosedConnection(info: connection.info, handler: connection.handler, reason: .captureEnd))
+        for slot in core.liveSlotsByFirstFrame {
+            Self.flushForClose(slot, &core, &handlers)
+            if !core.isIgnored(slot) {
+                result.append(ClosedConnection(info: core.info(slot), handler: handlers[slot], reason: .captureEnd))
             }
         }
-        table = ConnectionTable()
-        bufferedBytes = 0
+        core.removeAll()
+        handlers = []
         return result.sorted { $0.info.firstFrame < $1.info.firstFrame }
     }
 
     /// Lets every open connection's handler look at or change its state (e.g. live-capture deadlines).
+    @inlinable
     public mutating func forEachOpenConnection(_ body: (inout Handler, TCPConnectionInfo) -> Void) {
-        for i in table.live.indices where !table.live[i].ignored {
-            let info = table.live[i].info
-            body(&table.live[i].handler, info)
+        for slot in handlers.indices where !core.isIgnored(slot) {
+            body(&handlers[slot], core.info(slot))
         }
     }
 
     // MARK: Internals
 
-    private mutating func advanceClock(to timestamp: Timestamp) -> Timestamp {
-        if let clock, timestamp < clock { return clock }
-        clock = timestamp
-        return timestamp
+    // The core and the handlers are passed as two `inout` arguments (distinct stored properties), so that the
+    // sink closure changes a handler in place while the core changes itself: no copy, no exclusivity conflict.
+
+    @inlinable
+    static func process(_ slot: Int, _ segment: TCPSegment, side: Side, frame: Int, timestamp: Timestamp,
+                        now: Timestamp, _ core: inout ReassemblyCore,
+                        _ handlers: inout [Handler]) -> LiveConnection.Outcome {
+        core.processLive(slot, segment, side: side, frame: frame, timestamp: timestamp, now: now) { event, info in
+            handlers[slot].handle(event, connection: info)
+        }
+    }
+
+    @inlinable
+    static func flushForClose(_ slot: Int, _ core: inout ReassemblyCore, _ handlers: inout [Handler]) {
+        core.flushForClose(slot) { event, info in handlers[slot].handle(event, connection: info) }
     }
 
     /// Runs the packet through a live connection and acts on the outcome; true when the packet starts a new
     /// connection on the same ports (the caller closes this one and opens the next).
-    private mutating func processLive(_ slot: Int, _ segment: TCPSegment, side: Side, frame: Int,
-                                      timestamp: Timestamp, now: Timestamp) -> Bool {
-        table.live[slot].lastActivity = now
-        let before = table.live[slot].bufferedBytes
-        context.otherBufferedBytes = bufferedBytes - before
-        let outcome = table.live[slot].process(segment, from: side, frame: frame, timestamp: timestamp, context: &context)
-        bufferedBytes += table.live[slot].bufferedBytes - before
+    @inlinable
+    mutating func processLive(_ slot: Int, _ segment: TCPSegment, side: Side, frame: Int,
+                              timestamp: Timestamp, now: Timestamp) -> Bool {
+        let outcome = Self.process(slot, segment, side: side, frame: frame, timestamp: timestamp, now: now,
+                                   &core, &handlers)
         switch outcome {
         case .open: return false
         case .restart: return true
@@ -179,79 +187,68 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         return false
     }
 
-    /// Starts a connection with its first packet: roles from SYN / SYN-ACK, else guessed from the ports.
-    private mutating func open(_ segment: TCPSegment, key: ConnectionKey, side: Side, frame: Int,
-                               timestamp: Timestamp, now: Timestamp) {
-        while table.count >= max(1, limits.maxConnections) { evictOldest() }
-        let flags = segment.flags
-        let client: Endpoint, server: Endpoint, roleSource: RoleSource
-        if flags.contains(.syn) && !flags.contains(.ack) {
-            (client, server, roleSource) = (segment.source, segment.destination, .syn)
-        } else if flags.contains(.syn) {
-            (client, server, roleSource) = (segment.destination, segment.source, .synAck)
-        } else if segment.source.port < segment.destination.port {
-            (client, server, roleSource) = (segment.destination, segment.source, .guessed)
-        } else {
-            (client, server, roleSource) = (segment.source, segment.destination, .guessed)
-        }
-        let info = TCPConnectionInfo(client: client, server: server, roleSource: roleSource,
-                                     firstFrame: frame, firstTimestamp: timestamp)
-        var connection = LiveConnection(key: key, info: info, handler: makeHandler(info))
-        connection.lastActivity = now
-        let ref = table.insertLive(connection)
-        context.statistics.connectionsSeen += 1
-        _ = processLive(ref >> 1, segment, side: side, frame: frame, timestamp: timestamp, now: now)
+    /// Starts a connection with its first packet.
+    @inlinable
+    mutating func open(_ segment: TCPSegment, key: ConnectionKey, side: Side, frame: Int,
+                       timestamp: Timestamp, now: Timestamp) {
+        while core.isFull { evictOldest() }
+        let info = ReassemblyCore.connectionInfo(for: segment, frame: frame, timestamp: timestamp)
+        handlers.append(makeHandler(info))
+        core.insertLive(key: key, info: info, now: now)
+        _ = processLive(core.liveCount - 1, segment, side: side, frame: frame, timestamp: timestamp, now: now)
+    }
+
+    /// Removes a live connection and its handler (the last slot moves into `slot`, in both arrays).
+    @inlinable
+    mutating func removeLive(_ slot: Int) -> (LiveConnection, Handler) {
+        let connection = core.removeLive(slot)
+        let last = handlers.count - 1
+        if slot != last { handlers.swapAt(slot, last) }
+        return (connection, handlers.removeLast())
     }
 
     /// A connection closed (both FINs, RST) or was ignored: report it if wanted, keep a tombstone.
-    private mutating func retire(_ slot: Int, report: Bool) {
-        let connection = table.removeLive(at: slot)
-        bufferedBytes -= connection.bufferedBytes
+    @inlinable
+    mutating func retire(_ slot: Int, report: Bool) {
+        let (connection, handler) = removeLive(slot)
         if report, !connection.ignored {
-            closed.append(ClosedConnection(info: connection.info, handler: connection.handler, reason: .closed))
+            closed.append(ClosedConnection(info: connection.info, handler: handler, reason: .closed))
         }
-        var tombstone = Tombstone(key: connection.key, lastActivity: connection.lastActivity)
-        tombstone.finSeenA = connection.a.finSeen
-        tombstone.finSeenB = connection.b.finSeen
-        tombstone.closed = connection.rstSeen || (connection.a.finSeen && connection.b.finSeen)
-        table.insertTombstone(tombstone)
+        core.bury(connection)
     }
 
     /// A live connection leaves for good (idle, evicted, replaced): flush it and report it.
-    private mutating func leave(_ slot: Int, reason: ClosedConnection<Handler>.Reason) {
-        table.live[slot].flushForClose()
-        let connection = table.removeLive(at: slot)
-        bufferedBytes -= connection.bufferedBytes
+    @inlinable
+    mutating func leave(_ slot: Int, reason: ClosedConnection<Handler>.Reason) {
+        Self.flushForClose(slot, &core, &handlers)
+        let (connection, handler) = removeLive(slot)
         if !connection.ignored {
-            closed.append(ClosedConnection(info: connection.info, handler: connection.handler, reason: reason))
+            closed.append(ClosedConnection(info: connection.info, handler: handler, reason: reason))
         }
     }
 
-    private mutating func evictOldest() {
-        let ref = table.oldest
+    @inlinable
+    mutating func evictOldest() {
+        let ref = core.oldest
         guard ref >= 0 else { return }
-        if ConnectionTable<Handler>.isLive(ref) {
-            context.statistics.connectionsEvicted += 1
+        if ReassemblyCore.isLive(ref) {
+            core.countEviction()
             leave(ref >> 1, reason: .evicted)
         } else {
-            table.removeTombstone(at: ref >> 1)
+            core.removeTombstone(ref >> 1)
         }
     }
 
     /// The least recently active entries leave while they are idle: O(1) when none is.
-    private mutating func expireIdle() {
-        guard let clock else { return }
-        let timeout = max(0, limits.idleTimeoutSeconds)
-        while table.oldest >= 0 {
-            let ref = table.oldest
-            let last = table.lastActivity(ref)
-            let (deadline, overflow) = last.seconds.addingReportingOverflow(timeout)
-            guard !overflow, Timestamp(seconds: deadline, nanoseconds: last.nanoseconds) < clock else { return }
-            if ConnectionTable<Handler>.isLive(ref) {
-                context.statistics.connectionsIdledOut += 1
+    @inlinable
+    mutating func expireIdle() {
+        while core.oldest >= 0, core.isIdle(core.oldest) {
+            let ref = core.oldest
+            if ReassemblyCore.isLive(ref) {
+                core.countIdle()
                 leave(ref >> 1, reason: .idle)
             } else {
-                table.removeTombstone(at: ref >> 1)
+                core.removeTombstone(ref >> 1)
             }
         }
     }

@@ -73,16 +73,44 @@ import PacketDecoding
         #expect(reassembler.bufferedBytes == 0)
     }
 
-    @Test func acknowledgedButUncapturedBytesAreGivenUp() throws {
+    @Test func acknowledgedButUncapturedBytesAreGivenUpAtTheSendersNextPacket() throws {
         var reassembler = TCPReassembler<Recorder>()
         // The capture missed client bytes 2..<10; the server acknowledges up to 12, so they will not be resent.
         var ack = peers.fromServer(0)
         ack.acknowledgmentNumber = peers.clientISN + 1 + 12
         feed(peers.handshake + [peers.fromClient(0, [1, 2]), peers.fromClient(10, [3, 4]), ack], into: &reassembler)
-        let recorder = try #require(reassembler.finish().first?.handler)
-        #expect(recorder.merged == [.syn(c2s), .syn(s2c), .data(c2s, [1, 2]), .gap(c2s, 8), .data(c2s, [3, 4])])
-        #expect(recorder.frames.last == 6)
+        #expect(reassembler.bufferedBytes == 2)
+        feed([peers.fromClient(12, [5], flags: [.ack, .fin])], into: &reassembler, firstFrame: 7)
+        let closed = reassembler.finish()
+        let recorder = try #require(closed.first?.handler)
+        #expect(recorder.merged == [.syn(c2s), .syn(s2c), .data(c2s, [1, 2]), .gap(c2s, 8), .data(c2s, [3, 4, 5]), .fin(c2s)])
+        #expect(recorder.frames.last == 7)
         #expect(reassembler.statistics.bytesAcknowledgedUnseen == 8)
+    }
+
+    /// Seen in pcapplusplus's tls2.pcap: the client's ACK was captured before the server data it covers.
+    @Test func dataCapturedAfterItsAcknowledgmentIsStillDelivered() throws {
+        var reassembler = TCPReassembler<Recorder>()
+        var ack = peers.fromClient(0)
+        ack.acknowledgmentNumber = peers.serverISN + 1 + 12
+        feed(peers.handshake + [peers.fromServer(0, [1, 2]), peers.fromServer(10, [3, 4]), ack,
+                                peers.fromServer(2, Array(repeating: 9, count: 8))], into: &reassembler)
+        let recorder = try #require(reassembler.finish().first?.handler)
+        #expect(recorder.merged == [.syn(c2s), .syn(s2c), .data(s2c, [1, 2] + Array(repeating: 9, count: 8) + [3, 4])])
+        #expect(reassembler.statistics.bytesAcknowledgedUnseen == 0)
+    }
+
+    @Test func acknowledgmentsBeyondWhatWasSentSkipNothing() throws {
+        var reassembler = TCPReassembler<Recorder>()
+        var bogus = peers.fromServer(0)
+        bogus.acknowledgmentNumber = peers.clientISN + 1 + 1_000_000
+        feed(peers.handshake + [peers.fromClient(0, [1, 2]), peers.fromClient(10, [3, 4]), bogus], into: &reassembler)
+        #expect(reassembler.bufferedBytes == 2)
+        #expect(reassembler.statistics.bytesAcknowledgedUnseen == 0)
+        // The hole fills later after all.
+        feed([peers.fromClient(2, Array(repeating: 0, count: 8))], into: &reassembler, firstFrame: 7)
+        let recorder = try #require(reassembler.finish().first?.handler)
+        #expect(recorder.merged == [.syn(c2s), .syn(s2c), .data(c2s, [1, 2] + Array(repeating: 0, count: 8) + [3, 4])])
     }
 
     @Test func segmentCapSkipsTheHole() throws {

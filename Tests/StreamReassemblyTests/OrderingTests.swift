@@ -72,10 +72,12 @@ import PacketDecoding
         #expect(recorder.frames == [1, 2, 4, 5])
     }
 
-    @Test func inOrderConversation() throws {
+    /// All at once (segments up to 64 KiB, as offloading captures show), typical sizes, and one byte at a time.
+    @Test(arguments: [65_535, 1460, 1])
+    func inOrderConversation(maxSize: Int) throws {
         var generator = SplitMix64(seed: 1)
-        let (handshake, rest) = Self.conversation(Peers(), maxSize: 1460, generator: &generator)
-        try Self.expectOriginalStreams(handshake + rest, comment: "in order")
+        let (handshake, rest) = Self.conversation(Peers(), maxSize: maxSize, generator: &generator)
+        try Self.expectOriginalStreams(handshake + rest, comment: "in order, segments up to \(maxSize) bytes")
     }
 
     @Test(arguments: 0..<40)
