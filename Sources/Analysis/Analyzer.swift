@@ -68,7 +68,7 @@ public struct Analyzer {
         guard options.reportEarly, now.seconds > lastTimeoutCheck else { return }
         lastTimeoutCheck = now.seconds
         let deadline = options.handshakeTimeoutSeconds
-        reassembler.forEachHandler { info, tracker in
+        reassembler.forEachOpenConnection { tracker, info in
             if tracker.awaitingConclusion, now.seconds - info.lastTimestamp.seconds >= deadline {
                 tracker.concludeForTimeout()
             }

@@ -115,10 +115,6 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         expireIdle()
     }
 
-    /// Visits every open connection's handler (live capture deadlines). O(open connections): call it rarely.
-    public mutating func forEachHandler(_ body: (TCPConnectionInfo, inout Handler) -> Void) {
-    }
-
     /// Connections that closed (or idled out, or were evicted) since the last call, in order of closing.
     @inlinable
     public mutating func drainClosed() -> [ClosedConnection<Handler>] {
