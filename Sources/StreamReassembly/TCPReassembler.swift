@@ -119,6 +119,7 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
 
     /// Visits every open connection's handler (live capture deadlines). O(open connections): call it rarely.
     public mutating func forEachHandler(_ body: (TCPConnectionInfo, inout Handler) -> Void) {
+        forEachOpenConnection { handler, info in body(info, &handler) }
     }
 
     /// Connections that closed (or idled out, or were evicted) since the last call, in order of closing.
