@@ -60,6 +60,8 @@ let package = Package(
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        // Runs the built executable (.build/debug/tlsdiag): exit statuses, errors, live capture in a namespace.
+        .testTarget(name: "CommandLineTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -32,7 +32,7 @@ public struct Analyzer {
     private var concludedForLive: [ConnectionReport] = []
     private var nextLiveID = 1
     private var counters = PacketCounters()
-    private var lastTimeoutCheck: Int64 = 0
+    private var lastTimeoutCheck: Timestamp?
 
     public init(options: AnalysisOptions) {
         self.options = options
@@ -65,14 +65,20 @@ public struct Analyzer {
     /// Capture time has reached `now` even without packets (live capture): handshakes waiting longer than
     /// `handshakeTimeoutSeconds` conclude as unanswered.
     public mutating func advanceTime(to now: Timestamp) {
-        guard options.reportEarly, now.seconds > lastTimeoutCheck else { return }
-        lastTimeoutCheck = now.seconds
-        let deadline = options.handshakeTimeoutSeconds
+        guard options.reportEarly else { return }
+        // Checked at most ten times a second: it walks every open connection.
+        if let last = lastTimeoutCheck, last.milliseconds(until: now) < 100 { return }
+        lastTimeoutCheck = now
+        let deadline = Double(options.handshakeTimeoutSeconds) * 1000
+        let seconds = options.handshakeTimeoutSeconds
         reassembler.forEachOpenConnection { tracker, info in
-            if tracker.awaitingConclusion, now.seconds - info.lastTimestamp.seconds >= deadline {
-                tracker.concludeForTimeout()
+            if tracker.awaitingConclusion, info.lastTimestamp.milliseconds(until: now) >= deadline {
+                tracker.concludeForTimeout(afterSeconds: seconds)
             }
         }
+        // Idle connections leave even when no packet arrives to move the clock.
+        reassembler.advanceTime(to: now)
+        collectClosed()
         collectConcluded()
     }
 

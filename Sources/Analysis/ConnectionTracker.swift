@@ -109,9 +109,10 @@ struct ConnectionTracker: TCPStreamHandler {
     }
 
     /// Live capture: a handshake that has waited too long is concluded as it stands.
-    mutating func concludeForTimeout() {
+    mutating func concludeForTimeout(afterSeconds seconds: Int64) {
         guard !reportedEarly, isReportable else { return }
         observation.openAtEnd = true
+        observation.liveTimeoutSeconds = seconds
         reportedEarly = true
         sink?.concluded.append(observation)
     }

@@ -71,7 +71,8 @@ extension Diagnoser {
                            NextSteps.refused(o))
         }
         if o.serverSYNACK == nil {
-            let attempts = o.clientSYNCount > 1 ? " (\(o.clientSYNCount) SYNs)" : ""
+            var attempts = o.clientSYNCount > 1 ? " (\(o.clientSYNCount) SYNs)" : ""
+            if let timeout = o.liveTimeoutSeconds { attempts += " within \(timeout) s" }
             return Verdict(.noServerResponse,
                            "The SYN to \(o.server) got no answer\(attempts): the server is down or unreachable, or a firewall drops the packets silently.",
                            NextSteps.silentSYN(o))
@@ -100,12 +101,16 @@ extension Diagnoser {
                            "The server \(o.server) \(how) right after the ClientHello, without a TLS alert: a TLS listener that rejects this client (SNI, IP allow-list) or a proxy or load balancer in front of it.",
                            NextSteps.reset(o))
         }
-        let waited = o.clientHellos.first.map { hello in
+        var waited = o.clientHellos.first.map { hello in
             let ms = hello.at.timestamp.milliseconds(until: o.last.timestamp)
             return ms >= 1000 ? " for \(Int(ms / 1000)) s" : " for \(Int(ms)) ms"
         } ?? ""
-        let end = o.rst[.client].map { "the client gave up (RST, frame \($0.frame))" }
+        var end = o.rst[.client].map { "the client gave up (RST, frame \($0.frame))" }
             ?? o.fin[.client].map { "the client gave up (FIN, frame \($0.frame))" } ?? "the capture ended"
+        if let timeout = o.liveTimeoutSeconds, o.rst[.client] == nil, o.fin[.client] == nil {
+            waited = " within \(timeout) s"
+            end = "tlsdiag stopped waiting (--handshake-timeout)"
+        }
         return Verdict(.noServerResponse,
                        "The server \(o.server) accepted the TCP connection but never answered the ClientHello\(waited); \(end). The server process is hung or overloaded, or something in between swallows TLS.",
                        NextSteps.silentServer(o))
@@ -333,6 +338,11 @@ extension Diagnoser {
         }
         guard o.openAtEnd else { return nil }
         let lastFrame = o.last.frame
+        if let timeout = o.liveTimeoutSeconds {
+            return Verdict(.handshakeIncomplete,
+                           "The handshake made no progress for \(timeout) s \(stage) (last packet: frame \(lastFrame)); tlsdiag stopped waiting (--handshake-timeout).",
+                           NextSteps.silentServer(o))
+        }
         return Verdict(.handshakeIncomplete,
                        "The capture ends (last packet of this connection: frame \(lastFrame)) in the middle of the handshake, \(stage); what happened next is not in the file.",
                        ["Capture for longer, or start the capture before reproducing the problem."])

@@ -54,6 +54,8 @@ public struct ConnectionObservation: Sendable {
     public var firstGap: [Side: FrameMark] = [:]
     /// The connection was still open when the capture ended (or it was let go for being idle).
     public var openAtEnd = false
+    /// Live capture gave up waiting after this many seconds without progress (`--handshake-timeout`).
+    public var liveTimeoutSeconds: Int64?
     /// Payload bytes per side (captured, in order).
     public var payloadBytes: [Side: Int] = [:]
 

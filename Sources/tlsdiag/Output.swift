@@ -7,18 +7,22 @@ import Darwin
 /// Writes straight to file descriptors: no shared stdio state, so it is safe under strict concurrency,
 /// and each call is flushed (live JSON Lines must reach `| jq` at once).
 enum Terminal {
-    static func write(_ text: String, to fd: Int32) {
+    /// False when the text could not all be written (EPIPE and the like: the reader went away).
+    @discardableResult
+    static func write(_ text: String, to fd: Int32) -> Bool {
         var text = text
-        text.withUTF8 { buffer in
+        return text.withUTF8 { buffer in
+            guard let base = buffer.baseAddress else { return true }
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(fd, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return   // EPIPE and the like: the reader went away; nothing useful to do.
+                    return false
                 }
                 offset += written
             }
+            return true
         }
     }
 

@@ -11,6 +11,6 @@ struct TLSDiag: ParsableCommand {
             2 = the input could not be read at all.
             """,
         version: version,
-        subcommands: [AnalyzeCommand.self]
+        subcommands: [AnalyzeCommand.self, LiveCommand.self]
     )
 }
