@@ -202,6 +202,9 @@ extension ConnectionTracker {
         case .encryptedRecord(let type, let length, let frame):
             observation.recordEncrypted(EncryptedRecordMark(side: side, contentType: type, length: length,
                                                             at: FrameMark(frame: frame, timestamp: timestamp)))
+        case .encryptedRecordBody(let record, let frame):
+            observation.recordEncrypted(EncryptedRecordMark(side: side, contentType: record.contentType, length: record.body.count,
+                                                            at: FrameMark(frame: frame, timestamp: timestamp)))
         case .notTLS(let proto, let frame):
             observation.recordNotTLS(proto, side: side, at: FrameMark(frame: frame, timestamp: timestamp))
         case .malformed(let error, let frame):
