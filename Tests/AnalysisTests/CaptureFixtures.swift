@@ -2,6 +2,7 @@ import Foundation
 import WireFormat
 import PacketCapture
 import Analysis
+import TLSDecryption
 
 /// Where the tests find captures: the package's SamplePcaps, and the public corpus beside the checkout.
 enum CaptureFixtures {
@@ -15,10 +16,11 @@ enum CaptureFixtures {
     }
 
     /// Runs the whole offline pipeline on a file, as `tlsdiag analyze` does.
-    static func analyze(_ url: URL, ports: Set<UInt16> = [443]) throws -> AnalysisReport {
+    static func analyze(_ url: URL, ports: Set<UInt16> = [443], keyLog: KeyLog? = nil) throws -> AnalysisReport {
         let reader = try CaptureFileReader(path: url.path)
         var options = AnalysisOptions()
         options.ports = ports
+        options.keyLog = keyLog
         var analyzer = Analyzer(options: options)
         var packets = 0
         while let packet = reader.nextPacket() {
