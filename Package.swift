@@ -3,13 +3,14 @@ import PackageDescription
 
 // The pipeline, one module per stage:
 // CPcap → PacketCapture → PacketDecoding → StreamReassembly → TLSDissector → Diagnosis → Reports → tlsdiag
-// WireFormat holds what every stage shares (the byte cursor, timestamps, link types).
+// WireFormat holds what every stage shares (the byte cursor, timestamps, link types). TLSDecryption opens
+// records with an NSS key log (`--keylog`), for Analysis.
 let package = Package(
     name: "tlsdiag",
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "tlsdiag", targets: ["tlsdiag"]),
-        .library(name: "TLSDiagKit", targets: ["Analysis", "Reports"]),
+        .library(name: "TLSDiagKit", targets: ["Analysis", "Reports", "TLSDecryption"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,14 @@ let package = Package(
         .target(name: "StreamReassembly", dependencies: ["WireFormat", "PacketDecoding"]),
         .target(name: "TLSDissector", dependencies: ["WireFormat"]),
         .target(
+            name: "TLSDecryption",
+            dependencies: [
+                "WireFormat", "TLSDissector",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "CertificateAnalysis",
             dependencies: [
                 "WireFormat",
@@ -38,12 +47,12 @@ let package = Package(
             ]
         ),
         .target(name: "Diagnosis", dependencies: ["WireFormat", "PacketDecoding", "TLSDissector", "CertificateAnalysis"]),
-        .target(name: "Analysis", dependencies: ["WireFormat", "PacketDecoding", "StreamReassembly", "TLSDissector", "CertificateAnalysis", "Diagnosis"]),
+        .target(name: "Analysis", dependencies: ["WireFormat", "PacketDecoding", "StreamReassembly", "TLSDissector", "TLSDecryption", "CertificateAnalysis", "Diagnosis"]),
         .target(name: "Reports", dependencies: ["WireFormat", "Diagnosis", "Analysis"]),
         .executableTarget(
             name: "tlsdiag",
             dependencies: [
-                "PacketCapture", "Analysis", "Reports",
+                "PacketCapture", "Analysis", "Reports", "TLSDecryption",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,13 +61,14 @@ let package = Package(
         .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
         .testTarget(name: "StreamReassemblyTests", dependencies: ["StreamReassembly"]),
         .testTarget(name: "TLSDissectorTests", dependencies: ["TLSDissector"]),
+        .testTarget(name: "TLSDecryptionTests", dependencies: ["TLSDecryption", "TLSDissector"]),
         .testTarget(
             name: "CertificateAnalysisTests",
             dependencies: ["CertificateAnalysis", "WireFormat"],
             exclude: ["Fixtures/make-fixtures.sh"]
         ),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture", "TLSDecryption"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         // Runs the built executable (.build/debug/tlsdiag): exit statuses, errors, live capture in a namespace.
         .testTarget(name: "CommandLineTests"),

@@ -2,6 +2,7 @@ import WireFormat
 import PacketDecoding
 import StreamReassembly
 import TLSDissector
+import TLSDecryption
 import CertificateAnalysis
 import Diagnosis
 
@@ -17,6 +18,9 @@ public struct AnalysisOptions: Sendable {
     public var handshakeTimeoutSeconds: Int64 = 10
     /// Live capture: report each connection as soon as its handshake concludes.
     public var reportEarly = false
+    /// An NSS key log (`--keylog`): connections it has secrets for are decrypted (TLS 1.3 handshakes,
+    /// encrypted alerts); connections it lacks get a warning.
+    public var keyLog: KeyLog? = nil
 
     public init() {}
 }
@@ -40,8 +44,9 @@ public struct Analyzer {
         self.sink = sink
         let ports = options.ports
         let parserLimits = options.parserLimits
+        let keyLog = options.keyLog
         self.reassembler = TCPReassembler(limits: options.reassemblyLimits) { info in
-            ConnectionTracker(connection: info, ports: ports, parserLimits: parserLimits, sink: sink)
+            ConnectionTracker(connection: info, ports: ports, parserLimits: parserLimits, sink: sink, keyLog: keyLog)
         }
     }
 
@@ -106,6 +111,9 @@ public struct Analyzer {
         }
         var summary = capture
         summary.warnings += counters.warnings + reassemblyWarnings
+        if let keyLog = options.keyLog, keyLog.badLines > 0 {
+            summary.warnings.append("the key log has \(keyLog.badLines) malformed line\(keyLog.badLines == 1 ? "" : "s") (not `LABEL <64 hex digits> <secret in hex>`), skipped")
+        }
         return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore?.source,
                               trustRootCount: options.trustStore?.rootCount,
                               crossConnectionFindings: CertificateConsistency.findings(all))

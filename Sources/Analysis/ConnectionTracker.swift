@@ -2,6 +2,7 @@ import WireFormat
 import PacketDecoding
 import StreamReassembly
 import TLSDissector
+import TLSDecryption
 import Diagnosis
 
 /// Receives finished observations as soon as a handshake concludes (live capture only).
@@ -23,10 +24,14 @@ struct ConnectionTracker: TCPStreamHandler {
     private var payloadStopped: Set<Side> = []
     private let ports: Set<UInt16>
     private let sink: ConclusionSink?
+    /// Present when a key log was given (ConnectionDecryption.swift).
+    private var decryption: ConnectionDecryption?
 
-    init(connection: TCPConnectionInfo, ports: Set<UInt16>, parserLimits: TLSParserLimits, sink: ConclusionSink?) {
+    init(connection: TCPConnectionInfo, ports: Set<UInt16>, parserLimits: TLSParserLimits, sink: ConclusionSink?,
+         keyLog: KeyLog? = nil) {
         self.ports = ports
         self.sink = sink
+        self.decryption = keyLog.map { ConnectionDecryption(keyLog: $0, maxHandshakeMessageLength: parserLimits.maxHandshakeMessageLength) }
         self.clientParser = TLSStreamParser(limits: parserLimits)
         self.serverParser = TLSStreamParser(limits: parserLimits)
         self.observation = ConnectionObservation(
@@ -186,6 +191,11 @@ struct ConnectionTracker: TCPStreamHandler {
 
 extension ConnectionTracker {
     private mutating func record(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
+        if decryption != nil, recordWithKeyLog(event, side: side, timestamp: timestamp) { return }
+        recordPlain(event, side: side, timestamp: timestamp)
+    }
+
+    private mutating func recordPlain(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
         switch event {
         case .handshake(let message, let frame):
             let at = FrameMark(frame: frame, timestamp: timestamp)
@@ -202,6 +212,9 @@ extension ConnectionTracker {
             observation.recordAlert(ObservedAlert(side: side, alert: alert, at: FrameMark(frame: frame, timestamp: timestamp)))
         case .encryptedRecord(let type, let length, let frame):
             observation.recordEncrypted(EncryptedRecordMark(side: side, contentType: type, length: length,
+                                                            at: FrameMark(frame: frame, timestamp: timestamp)))
+        case .encryptedRecordBody(let record, let frame):
+            observation.recordEncrypted(EncryptedRecordMark(side: side, contentType: record.contentType, length: record.body.count,
                                                             at: FrameMark(frame: frame, timestamp: timestamp)))
         case .notTLS(let proto, let frame):
             observation.recordNotTLS(proto, side: side, at: FrameMark(frame: frame, timestamp: timestamp))
@@ -230,5 +243,29 @@ extension ConnectionTracker {
             reportedEarly = true
             sink?.concluded.append(observation)
         }
+    }
+}
+
+extension ConnectionTracker {
+    /// With a key log: encrypted records are opened and their contents recorded as plaintext ones would be
+    /// (alerts keep `encrypted: true`). Returns true when the event was recorded here.
+    private mutating func recordWithKeyLog(_ event: TLSEvent, side: Side, timestamp: Timestamp) -> Bool {
+        guard case .encryptedRecordBody(let record, let frame) = event else {
+            decryption?.observe(event, side: side, observation: &observation)
+            let bodies = decryption?.wantsBodies ?? false
+            clientParser.deliversEncryptedBodies = bodies
+            serverParser.deliversEncryptedBodies = bodies
+            return false
+        }
+        guard let events = decryption?.decrypt(record, side: side, frame: frame, observation: &observation) else { return false }
+        for decrypted in events {
+            if case .alert(let alert, let frame) = decrypted {
+                observation.recordAlert(ObservedAlert(side: side, alert: alert, at: FrameMark(frame: frame, timestamp: timestamp),
+                                                      encrypted: true))
+            } else {
+                recordPlain(decrypted, side: side, timestamp: timestamp)
+            }
+        }
+        return true
     }
 }

@@ -13,8 +13,9 @@ extension Diagnoser {
 
     var establishedVerdict: Verdict {
         let o = observation
-        let clientSentData = o.isTLS13 ? progress.tls13?.clientSentData ?? false
-            : o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
+        // TLS 1.3 without keys: inferred from record sizes; else (TLS ≤ 1.2, or decrypted) application data seen.
+        let clientSentData = progress.tls13.map(\.clientSentData)
+            ?? o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
         let clientClosed = o.fin[.client] != nil || o.rst[.client] != nil
         if let gap = gapVerdict, o.serverCertificateAt == nil || !o.isTLS13 {
             // Missing bytes hid part of the handshake (the certificate, typically): it cannot be judged.
@@ -22,7 +23,7 @@ extension Diagnoser {
         }
         // A client that completes the handshake and closes may be a health check: only facts that hold for
         // every client (dates, names) count here, not the analyst's trust store.
-        if !clientSentData, clientClosed, !o.isTLS13,
+        if !clientSentData, clientClosed, !o.isTLS13 || o.serverCertificateAt != nil,
            let problem = certificateProblemVerdict(alert: nil, how: "completed the handshake and then closed the connection without sending any data, as curl with OpenSSL does when it rejects the certificate after the handshake", useTrustStore: false) {
             return problem
         }

@@ -26,10 +26,17 @@ public struct EncryptedRecordMark: Sendable, Hashable {
 /// An alert as seen: plaintext (decoded) or an encrypted record that is one.
 public struct ObservedAlert: Sendable, Hashable {
     public var side: Side
-    /// nil when encrypted.
+    /// nil when encrypted (and not decrypted).
     public var alert: Alert?
     public var at: FrameMark
-    public init(side: Side, alert: Alert?, at: FrameMark) { self.side = side; self.alert = alert; self.at = at }
+    /// Sent encrypted: true when `alert` is nil, and for alerts a key log decrypted.
+    public var encrypted: Bool
+    public init(side: Side, alert: Alert?, at: FrameMark, encrypted: Bool? = nil) {
+        self.side = side
+        self.alert = alert
+        self.at = at
+        self.encrypted = encrypted ?? (alert == nil)
+    }
     public var isFatal: Bool { alert?.level == .fatal }
 }
 
@@ -83,6 +90,14 @@ public struct ConnectionObservation: Sendable {
     public var malformed: [(side: Side, error: TLSParseError, at: FrameMark)] = []
     public var resynchronizations = 0
     public var newSessionTicketSeen = false
+    /// The first NewSessionTicket per side (the server's, decrypted, confirms a TLS 1.3 client's Finished).
+    public var newSessionTicketAt: [Side: FrameMark] = [:]
+    /// Finished messages read in plaintext, i.e. decrypted with a key log (else see `encryptedFinished`).
+    public var finished: [Side: FrameMark] = [:]
+    /// Records a key log decrypted, per side.
+    public var decryptedRecords: [Side: Int] = [:]
+    /// Problems the pipeline met with this connection (a key log without its secrets, a failed decryption).
+    public var warnings: [String] = []
 
     public init(client: Endpoint, server: Endpoint, rolesFromHandshake: Bool, first: FrameMark) {
         self.client = client
@@ -99,6 +114,8 @@ public struct ConnectionObservation: Sendable {
     public var sawHelloRetryRequest: Bool { serverHellos.contains { $0.hello.isHelloRetryRequest } }
     public var negotiatedVersion: ProtocolVersion? { serverHello?.negotiatedVersion }
     public var isTLS13: Bool { negotiatedVersion == .tls13 }
+    /// A key log decrypted at least one of this connection's records.
+    public var decrypted: Bool { decryptedRecords.values.contains { $0 > 0 } }
     public var sawAnyTLS: Bool { !clientHellos.isEmpty || !serverHellos.isEmpty || !encryptedRecords.isEmpty || !alerts.isEmpty }
 
     /// Maximum timeline entries kept; the rest are counted.

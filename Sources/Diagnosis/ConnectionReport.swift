@@ -129,6 +129,8 @@ public struct ConnectionReport: Sendable {
     public var helloRetryRequest: Bool
     /// What trust evaluation said, when a trust store was given.
     public var trust: TrustVerdict?
+    /// A key log decrypted some of this connection's records (TLS 1.3 handshake messages, encrypted alerts).
+    public var decrypted: Bool
 
     public init(id: Int, client: Endpoint, server: Endpoint, firstFrame: Int, lastFrame: Int,
                 firstPacket: Timestamp, lastPacket: Timestamp) {
@@ -159,6 +161,7 @@ public struct ConnectionReport: Sendable {
         self.resumed = false
         self.helloRetryRequest = false
         self.trust = nil
+        self.decrypted = false
     }
 
     /// The TLS part of the timeline (the contract's `handshake` array): everything but TCP events.

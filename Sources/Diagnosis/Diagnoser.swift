@@ -49,8 +49,9 @@ public struct Diagnoser {
         report.stage = stage
         report.alert = progress.decisiveAlert.map {
             AlertReport(from: $0.side, level: $0.alert?.level, description: $0.alert?.description,
-                        encrypted: $0.alert == nil, frame: $0.at.frame)
+                        encrypted: $0.encrypted, frame: $0.at.frame)
         }
+        report.decrypted = o.decrypted
         report.endedBy = endedBy
         let verdict = self.verdict
         report.cause = verdict.cause
@@ -98,7 +99,7 @@ public struct Diagnoser {
             return last.from == .server ? "after the server's encrypted handshake flight" : "after the client's Finished"
         }
         if last.kind == .encrypted { return "after \(last.from.rawValue) Finished" }
-        if last.message == "Certificate" || last.message == "ChangeCipherSpec" {
+        if last.message == "Certificate" || last.message == "ChangeCipherSpec" || last.message == "Finished" {
             return "after \(last.from.rawValue) \(last.message)"
         }
         return "after \(last.message)"
@@ -106,7 +107,7 @@ public struct Diagnoser {
 
     func warnings(verdict: Verdict) -> [String] {
         let o = observation
-        var result: [String] = []
+        var result = o.warnings
         for side in [Side.client, .server] {
             if let missing = o.missingBytes[side], missing > 0 {
                 let frame = o.firstGap[side].map { " (first after frame \($0.frame))" } ?? ""

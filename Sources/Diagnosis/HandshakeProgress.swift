@@ -1,7 +1,8 @@
 import TLSDissector
 
 /// How far a handshake got, read from an observation: established or not, the alert that ended it, and, for
-/// TLS 1.3 without keys, what the sizes and order of encrypted records imply.
+/// TLS 1.3 without keys, what the sizes and order of encrypted records imply. When a key log decrypted a
+/// TLS 1.3 handshake, its Finished messages and alerts are read instead (`tls13` is then nil).
 public struct HandshakeProgress: Sendable {
     /// TLS 1.3 records without keys (RFC 8446 §5.2): an encrypted alert is 2 bytes + 1 content type + a 16-byte
     /// AEAD tag = 19 bytes (11 with CCM_8); nothing else in a handshake is that small. Allow a little padding.
@@ -35,13 +36,14 @@ public struct HandshakeProgress: Sendable {
 
     public init(_ o: ConnectionObservation) {
         let firstFatal = o.alerts.first { $0.isFatal }
-        let handshakeDoneFrame = HandshakeProgress.tls12CompletionFrame(o)
+        let decryptedTLS13 = HandshakeProgress.isDecryptedTLS13(o)
+        let handshakeDoneFrame = decryptedTLS13 ? HandshakeProgress.tls13ConfirmationFrame(o) : HandshakeProgress.tls12CompletionFrame(o)
         // An encrypted TLS ≤ 1.2 alert before both Finished messages ends the handshake.
         let encryptedDuringHandshake = o.alerts.first { alert in
             alert.alert == nil && (handshakeDoneFrame == nil || alert.at.frame < handshakeDoneFrame!)
         }
         var tls13: TLS13Inference?
-        if o.isTLS13 { tls13 = HandshakeProgress.inferTLS13(o) }
+        if o.isTLS13 && !decryptedTLS13 { tls13 = HandshakeProgress.inferTLS13(o) }
         self.tls13 = tls13
 
         var decisive = firstFatal ?? encryptedDuringHandshake
@@ -61,7 +63,15 @@ public struct HandshakeProgress: Sendable {
         self.failedByAlert = fatalBeforeDone || encryptedDuringHandshake != nil
             || tls13?.clientRejected == true || tls13?.serverRejected != nil
 
-        if o.isTLS13, let t = tls13 {
+        if decryptedTLS13 {
+            established = o.finished[.server] != nil && o.finished[.client] != nil && !fatalBeforeDone
+                && encryptedDuringHandshake == nil
+            let clientData = o.finished[.client].map { finished in
+                o.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData && $0.at.frame >= finished.frame }
+            } ?? false
+            // As without keys, keep watching until the client sends data: a close before is a rejection.
+            outcomeKnown = (established && clientData && handshakeDoneFrame != nil) || failedByAlert
+        } else if o.isTLS13, let t = tls13 {
             established = t.clientFirst != nil && !t.clientRejected && t.serverRejected == nil && firstFatal == nil
             // Keep watching until the client sends data: curl closes right after the handshake when the
             // name does not match, and that close is the only evidence TLS 1.3 leaves.
@@ -74,11 +84,26 @@ public struct HandshakeProgress: Sendable {
     }
 
     /// The frame of the later Finished in a TLS ≤ 1.2 handshake (both sides sent ChangeCipherSpec and an
-    /// encrypted handshake record), or nil.
+    /// encrypted handshake record, or a Finished a key log decrypted), or nil.
     static func tls12CompletionFrame(_ o: ConnectionObservation) -> Int? {
         guard !o.isTLS13, o.changeCipherSpec[.client] != nil, o.changeCipherSpec[.server] != nil,
-              let c = o.encryptedFinished[.client], let s = o.encryptedFinished[.server] else { return nil }
+              let c = o.encryptedFinished[.client] ?? o.finished[.client],
+              let s = o.encryptedFinished[.server] ?? o.finished[.server] else { return nil }
         return max(c.frame, s.frame)
+    }
+
+    /// TLS 1.3 whose server records a key log decrypted: the handshake is read, not inferred from sizes.
+    static func isDecryptedTLS13(_ o: ConnectionObservation) -> Bool {
+        o.isTLS13 && o.decryptedRecords[.server, default: 0] > 0
+    }
+
+    /// Decrypted TLS 1.3: the server's first NewSessionTicket or application data after the client's Finished,
+    /// which shows it accepted the client's flight (a fatal alert before it failed the handshake), or nil.
+    static func tls13ConfirmationFrame(_ o: ConnectionObservation) -> Int? {
+        guard let clientFinished = o.finished[.client]?.frame else { return nil }
+        let ticket = o.newSessionTicketAt[.server].map(\.frame).flatMap { $0 >= clientFinished ? $0 : nil }
+        let data = o.encryptedRecords.first { $0.side == .server && $0.contentType == .applicationData && $0.at.frame >= clientFinished }
+        return [ticket, data?.at.frame].compactMap { $0 }.min()
     }
 
     static func inferTLS13(_ o: ConnectionObservation) -> TLS13Inference {

@@ -29,6 +29,9 @@ extension ConnectionObservation {
             clientKeyExchangeAt = clientKeyExchangeAt ?? at
         case .newSessionTicket:
             newSessionTicketSeen = true
+            newSessionTicketAt[side] = newSessionTicketAt[side] ?? at
+        case .finished:
+            finished[side] = finished[side] ?? at
         default:
             break
         }
@@ -46,7 +49,7 @@ extension ConnectionObservation {
         if alerts.count < 16 { alerts.append(alert) }
         let detail: String
         if let plain = alert.alert {
-            detail = "\(plain.level) \(plain.description.name) (\(plain.description.rawValue))"
+            detail = "\(plain.level) \(plain.description.name) (\(plain.description.rawValue))" + (alert.encrypted ? ", decrypted" : "")
         } else {
             detail = "encrypted"
         }

@@ -3,6 +3,8 @@
 /// ClientHello (RFC 8446 §4.1.2), or an SSLv2-compatible CLIENT-HELLO (RFC 5246 Appendix E.2).
 public struct ClientHello: Sendable, Hashable {
     public var legacyVersion: ProtocolVersion = .tls12
+    /// The 32-byte Random (what an NSS key log is keyed by). Empty for SSLv2-format hellos.
+    public var random: [UInt8] = []
     public var sessionIDLength: Int = 0
     public var cipherSuites: [CipherSuite] = []
     public var extensions: [ExtensionType] = []
@@ -54,6 +56,8 @@ public struct ClientHello: Sendable, Hashable {
 /// ServerHello (RFC 8446 §4.1.3), which is a HelloRetryRequest when its random is the RFC's magic value.
 public struct ServerHello: Sendable, Hashable {
     public var legacyVersion: ProtocolVersion = .tls12
+    /// The 32-byte Random (TLS ≤ 1.2 key derivation needs it). Empty for SSLv2 SERVER-HELLOs.
+    public var random: [UInt8] = []
     public var sessionID: [UInt8] = []
     public var cipherSuite: CipherSuite = CipherSuite(rawValue: 0)
     public var extensions: [ExtensionType] = []

@@ -17,7 +17,7 @@ extension HandshakeMessage {
         case .serverHello: self = .serverHello(try ServerHello(parsing: body))
         case .newSessionTicket: self = .newSessionTicket
         case .encryptedExtensions: self = .encryptedExtensions
-        case .certificate: self = .certificate(try CertificateMessage(parsing: body))
+        case .certificate: self = .certificate(try CertificateMessage(parsing: body, version: version))
         case .serverKeyExchange: self = .serverKeyExchange(length: body.count)
         case .certificateRequest: self = .certificateRequest(try CertificateRequest(parsing: body, version: version))
         case .serverHelloDone: self = .serverHelloDone
@@ -106,10 +106,11 @@ extension ClientHello {
     init(parsing body: ArraySlice<UInt8>) throws(TLSParseError) {
         self.init()
         var cursor = ByteCursor(body)
-        guard let version = cursor.readInteger(as: UInt16.self), cursor.moveReaderIndex(forwardBy: 32) else {
+        guard let version = cursor.readInteger(as: UInt16.self), let random = cursor.readSlice(length: 32) else {
             throw malformedHandshake("ClientHello of \(body.count) bytes ends inside version and random")
         }
         legacyVersion = ProtocolVersion(rawValue: version)
+        self.random = Array(random)
         guard let sessionID = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
             throw malformedHandshake("ClientHello legacy_session_id length exceeds the message")
         }
@@ -217,6 +218,7 @@ extension ServerHello {
             throw malformedHandshake("ServerHello of \(body.count) bytes ends inside version and random")
         }
         legacyVersion = ProtocolVersion(rawValue: version)
+        self.random = Array(random)
         isHelloRetryRequest = random.elementsEqual(Self.helloRetryRequestRandom)
         let isEarlyDraft = version >> 8 == 0x7f && version & 0xff < 22
         if !isEarlyDraft {
@@ -296,8 +298,10 @@ extension CertificateMessage {
     /// `opaque certificate_request_context<0..2^8-1>; CertificateEntry certificate_list<0..2^24-1>;` with
     /// `struct { opaque cert_data<1..2^24-1>; Extension extensions<0..2^16-1>; } CertificateEntry;`
     /// The ≤ 1.2 layout is tried first; a layout is accepted only when its lengths add up exactly.
-    init(parsing body: ArraySlice<UInt8>) throws(TLSParseError) {
-        if let certificates = Self.tls12List(body) ?? Self.tls13List(body) {
+    /// With `version` TLS 1.3 (a decrypted handshake), the TLS 1.3 layout is tried first.
+    init(parsing body: ArraySlice<UInt8>, version: ProtocolVersion? = nil) throws(TLSParseError) {
+        let found = version == .tls13 ? Self.tls13List(body) ?? Self.tls12List(body) : Self.tls12List(body) ?? Self.tls13List(body)
+        if let certificates = found {
             self.init(certificates: certificates)
         } else {
             throw malformedHandshake(
@@ -338,11 +342,13 @@ extension CertificateRequest {
     ///         DistinguishedName certificate_authorities<0..2^16-1>;
     ///     } CertificateRequest;           opaque DistinguishedName<1..2^16-1>;
     /// RFC 8446 §4.3.2 (plaintext only in drafts): `opaque certificate_request_context<0..2^8-1>;
-    /// Extension extensions<2..2^16-1>;`. The layout of `version` is tried first, then the others.
+    /// Extension extensions<2..2^16-1>;` (a decrypted TLS 1.3 handshake). The layout of `version` is tried first.
     init(parsing body: ArraySlice<UInt8>, version: ProtocolVersion?) throws(TLSParseError) {
         self.init()
         let tls12First = version.map { $0 >= .tls12 } ?? true
-        let layouts: [(ArraySlice<UInt8>) -> CertificateRequest?] = tls12First
+        let layouts: [(ArraySlice<UInt8>) -> CertificateRequest?] = version == .tls13
+            ? [Self.tls13Layout, { Self.legacyLayout($0, withSignatures: true) }]
+            : tls12First
             ? [{ Self.legacyLayout($0, withSignatures: true) }, { Self.legacyLayout($0, withSignatures: false) }, Self.tls13Layout]
             : [{ Self.legacyLayout($0, withSignatures: false) }, { Self.legacyLayout($0, withSignatures: true) }, Self.tls13Layout]
         for layout in layouts {

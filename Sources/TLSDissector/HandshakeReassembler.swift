@@ -1,8 +1,11 @@
 // Handshake messages from the bodies of plaintext handshake records: several per record, or one split over
 // many records (RFC 8446 §5.1). `struct { HandshakeType msg_type; uint24 length; ... } Handshake;`
 
-struct HandshakeReassembler: Sendable {
-    let maxLength: Int
+/// Turns the bytes of handshake records (in order, as many as arrive) into `.handshake` events, or
+/// `.malformed` for a message that does not parse. Public for plaintext that only a key log reveals: the
+/// inner handshake bytes of decrypted records go through the same parsing as plaintext ones.
+public struct HandshakeReassembler: Sendable {
+    public let maxLength: Int
     /// Header and body bytes of the message in progress, when it did not arrive in one piece.
     private var message: [UInt8] = []
     /// Header plus body length of the message in progress, once its header is complete.
@@ -13,12 +16,17 @@ struct HandshakeReassembler: Sendable {
     private var discardRestOfRecord = false
     /// After a gap the next header must look like one (plausible type, length within the limit) to be trusted.
     private var checkNextHeader = false
-    /// The version this direction's ServerHello chose (it selects the CertificateRequest layout).
-    private(set) var serverVersion: ProtocolVersion?
+    /// The version this direction's ServerHello chose (it selects the Certificate and CertificateRequest layouts).
+    public private(set) var serverVersion: ProtocolVersion?
 
-    init(maxLength: Int) { self.maxLength = maxLength }
+    /// `version`: the negotiated version when it is known from elsewhere (a decrypted TLS 1.3 handshake).
+    public init(maxLength: Int, version: ProtocolVersion? = nil) {
+        self.maxLength = maxLength
+        self.serverVersion = version
+    }
 
-    mutating func append(_ bytes: ArraySlice<UInt8>, frame: Int, into events: inout [TLSEvent]) {
+    /// Feeds the next bytes of handshake records that ended in `frame`; completed messages go to `events`.
+    public mutating func append(_ bytes: ArraySlice<UInt8>, frame: Int, into events: inout [TLSEvent]) {
         var input = bytes
         while !input.isEmpty, !discardRestOfRecord {
             if skipRemaining > 0 {
@@ -69,12 +77,12 @@ struct HandshakeReassembler: Sendable {
     }
 
     /// A record ended: after a gap, the next record is where message boundaries can be found again.
-    mutating func recordEnded() {
+    public mutating func recordEnded() {
         discardRestOfRecord = false
     }
 
     /// Drops any message in progress (ChangeCipherSpec, resynchronization).
-    mutating func reset() {
+    public mutating func reset() {
         clearMessage()
         skipRemaining = 0
         discardRestOfRecord = false

@@ -66,6 +66,7 @@ extension TLSStreamParser {
                 let chunk = input.prefix(count)
                 input = input.dropFirst(count)
                 bodyRemaining -= count
+                if collecting { encryptedBody.append(contentsOf: chunk) }
                 consumeBody(chunk, frame: frame, into: &events)
                 if bodyRemaining == 0 { endRecord(frame: frame, into: &events) }
                 continue
@@ -97,6 +98,7 @@ extension TLSStreamParser {
     private mutating func startRecord(_ header: RecordHeader, frame: Int, into events: inout [TLSEvent]) {
         recordType = ContentType(rawValue: header.type)
         recordLength = header.length
+        recordVersion = ProtocolVersion(rawValue: UInt16(header.major) << 8 | UInt16(header.minor))
         bodyRemaining = header.length
         inBody = true
         smallBody.removeAll(keepingCapacity: true)
@@ -111,6 +113,11 @@ extension TLSStreamParser {
         default:
             body = .opaque
         }
+        // Bodies a key log may decrypt: application data, handshake after ChangeCipherSpec, encrypted alerts.
+        collecting = deliversEncryptedBodies && header.length > 0
+            && (recordType == .applicationData || (recordType == .handshake && isEncrypted)
+                || (recordType == .alert && body == .opaque))
+        if collecting { encryptedBody.removeAll(keepingCapacity: true) }
         if header.length == 0 { endRecord(frame: frame, into: &events) }
     }
 
@@ -134,6 +141,7 @@ extension TLSStreamParser {
                 // ClientHello (after HelloRetryRequest) or ServerHello follows it.
                 isEncrypted = false
                 body = .handshake
+                collecting = false
                 handshake.reset()
                 handshake.append(smallBody[...], frame: frame, into: &events)
                 handshake.append(chunk.dropFirst(count), frame: frame, into: &events)
@@ -156,11 +164,26 @@ extension TLSStreamParser {
             if body == .handshake {
                 handshake.recordEnded()
             } else {
-                events.append(.encryptedRecord(.handshake, length: recordLength, frame: frame))
+                events.append(encryptedRecordEvent(frame: frame))
             }
         default:
-            events.append(.encryptedRecord(recordType, length: recordLength, frame: frame))
+            events.append(encryptedRecordEvent(frame: frame))
         }
+    }
+
+    /// `.encryptedRecordBody` when the whole body was collected (or, for a short alert record, kept in
+    /// `smallBody`), else `.encryptedRecord`.
+    private mutating func encryptedRecordEvent(frame: Int) -> TLSEvent {
+        defer { collecting = false }
+        if collecting, encryptedBody.count == recordLength {
+            return .encryptedRecordBody(EncryptedRecord(contentType: recordType, version: recordVersion, body: encryptedBody),
+                                        frame: frame)
+        }
+        if deliversEncryptedBodies, recordType == .alert, body == .alert, smallBody.count == recordLength {
+            return .encryptedRecordBody(EncryptedRecord(contentType: .alert, version: recordVersion, body: smallBody),
+                                        frame: frame)
+        }
+        return .encryptedRecord(recordType, length: recordLength, frame: frame)
     }
 
     /// RFC 8446 §6: `struct { AlertLevel level; AlertDescription description; } Alert;`. A record of pairs
@@ -171,7 +194,7 @@ extension TLSStreamParser {
                 events.append(.malformed(TLSParseError(
                     code: .malformedAlert, detail: "alert record of \(recordLength) bytes"), frame: frame))
             } else {
-                events.append(.encryptedRecord(.alert, length: recordLength, frame: frame))
+                events.append(encryptedRecordEvent(frame: frame))
             }
             return
         }
@@ -195,7 +218,7 @@ extension TLSStreamParser {
                 detail: "alert level \(smallBody[smallBody.startIndex]) is neither warning (1) nor fatal (2)"),
                 frame: frame))
         } else {
-            events.append(.encryptedRecord(.alert, length: recordLength, frame: frame))
+            events.append(encryptedRecordEvent(frame: frame))
         }
     }
 }

@@ -38,6 +38,10 @@ public enum TLSEvent: Sendable, Hashable {
     /// handshake/alert record after ChangeCipherSpec, a heartbeat, or (type `.sslv2Record`) an SSLv2 record after
     /// the hellos. `length` is the record's payload length.
     case encryptedRecord(ContentType, length: Int, frame: Int)
+    /// The same record with its body, in place of `encryptedRecord`, when the parser was asked to deliver
+    /// encrypted bodies (`TLSStreamParser.deliversEncryptedBodies`, for a key log). A record whose body a
+    /// gap cut is still reported as `encryptedRecord`.
+    case encryptedRecordBody(EncryptedRecord, frame: Int)
     /// The first bytes are not TLS at all (reported once per stream; a later switch to TLS, as after
     /// STARTTLS or PostgreSQL's SSLRequest, follows as `resynchronized`).
     case notTLS(NonTLSProtocol, frame: Int)
@@ -46,6 +50,27 @@ public enum TLSEvent: Sendable, Hashable {
     /// After a gap or malformed bytes, the parser found a plausible record header again after skipping bytes;
     /// after `notTLS`, TLS starts here (`skippedBytes` then counts from the start of the stream).
     case resynchronized(skippedBytes: Int, frame: Int)
+}
+
+/// A whole encrypted record, as a key log needs it (RFC 8446 §5.2 TLSCiphertext, RFC 5246 §6.2.3).
+public struct EncryptedRecord: Sendable, Hashable {
+    /// The outer content type (`application_data` for every TLS 1.3 encrypted record).
+    public var contentType: ContentType
+    public var version: ProtocolVersion
+    /// The encrypted fragment, at most 2^14 + 2048 bytes.
+    public var body: [UInt8]
+
+    public init(contentType: ContentType, version: ProtocolVersion, body: [UInt8]) {
+        self.contentType = contentType
+        self.version = version
+        self.body = body
+    }
+
+    /// The 5-byte record header (TLS 1.3's additional data).
+    public var header: [UInt8] {
+        [contentType.rawValue, UInt8(version.rawValue >> 8), UInt8(version.rawValue & 0xff),
+         UInt8(body.count >> 8 & 0xff), UInt8(body.count & 0xff)]
+    }
 }
 
 /// Bounds on what a stream can make the parser buffer.

@@ -20,6 +20,9 @@ public struct TLSStreamParser: Sendable {
     public private(set) var limits: TLSParserLimits
     /// True once this direction sent ChangeCipherSpec: later handshake/alert records are encrypted.
     public internal(set) var isEncrypted = false
+    /// Deliver encrypted records whole (`.encryptedRecordBody`, at most one record buffered) instead of counting
+    /// them down: only for connections a key log can decrypt. Takes effect from the next record.
+    public var deliversEncryptedBodies: Bool
 
     enum Mode: Sendable { case start, notTLSPending, records, sslv2, startTLSScan, resync, lost }
     enum BodyKind: Sendable { case opaque, handshake, alert, afterChangeCipherSpec, sslv2Clear }
@@ -44,12 +47,17 @@ public struct TLSStreamParser: Sendable {
     var body = BodyKind.opaque
     /// Alert bodies, the first bytes of a handshake record after ChangeCipherSpec, clear SSLv2 records.
     var smallBody: [UInt8] = []
+    /// The current record's body while `collecting` (encrypted, and bodies were asked for).
+    var encryptedBody: [UInt8] = []
+    var collecting = false
+    var recordVersion = ProtocolVersion.tls12
     var handshake: HandshakeReassembler
     /// SSLv2: after SERVER-HELLO (server) or CLIENT-MASTER-KEY (client), records are encrypted.
     var sslv2Encrypted = false
 
-    public init(limits: TLSParserLimits = TLSParserLimits()) {
+    public init(limits: TLSParserLimits = TLSParserLimits(), deliverEncryptedBodies: Bool = false) {
         self.limits = limits
+        self.deliversEncryptedBodies = deliverEncryptedBodies
         self.handshake = HandshakeReassembler(maxLength: limits.maxHandshakeMessageLength)
     }
 
@@ -72,6 +80,7 @@ public struct TLSStreamParser: Sendable {
         case .records:
             if inBody && count <= bodyRemaining {
                 bodyRemaining -= count
+                if count > 0 { collecting = false }
                 switch body {
                 case .handshake: handshake.lose(count)
                 case .alert, .afterChangeCipherSpec, .sslv2Clear: if count > 0 { body = .opaque }
@@ -149,5 +158,6 @@ public struct TLSStreamParser: Sendable {
         inBody = false
         bodyRemaining = 0
         smallBody.removeAll(keepingCapacity: smallBody.capacity <= 1 << 12)
+        collecting = false
     }
 }

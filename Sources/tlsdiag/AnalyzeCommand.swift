@@ -4,6 +4,7 @@ import PacketCapture
 import CertificateAnalysis
 import Analysis
 import Reports
+import TLSDecryption
 
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,7 +20,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @OptionGroup var portOptions: PortOptions
 
-    @Option(name: .long, help: ArgumentHelp("An NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and alerts.", valueName: "FILE"))
+    @Option(name: .long, help: ArgumentHelp("An NSS key log (SSLKEYLOGFILE) to decrypt TLS 1.3 handshakes and encrypted alerts (TLS 1.2 too).", valueName: "FILE"))
     var keylog: String?
 
     @Option(name: .customLong("ca-bundle"), help: ArgumentHelp("Trusted roots (PEM) to judge certificate chains; default: the system bundle when present.", valueName: "FILE"))
@@ -29,6 +30,7 @@ struct AnalyzeCommand: ParsableCommand {
         var options = AnalysisOptions()
         options.ports = portOptions.ports
         options.trustStore = try TrustStoreLoader.load(explicitPath: caBundle)
+        options.keyLog = keylog.map(KeyLogLoader.load)
         let reader: CaptureFileReader
         do {
             reader = try CaptureFileReader(path: capture)

@@ -3,6 +3,7 @@ import WireFormat
 import PacketCapture
 import Analysis
 import CertificateAnalysis
+import TLSDecryption
 
 /// Where the tests find captures: the package's SamplePcaps, and the public corpus beside the checkout.
 enum CaptureFixtures {
@@ -16,11 +17,13 @@ enum CaptureFixtures {
     }
 
     /// Runs the whole offline pipeline on a file, as `tlsdiag analyze` does.
-    static func analyze(_ url: URL, ports: Set<UInt16> = [443], trustStore: TrustStore? = nil) throws -> AnalysisReport {
+    static func analyze(_ url: URL, ports: Set<UInt16> = [443], trustStore: TrustStore? = nil,
+                        keyLog: KeyLog? = nil) throws -> AnalysisReport {
         let reader = try CaptureFileReader(path: url.path)
         var options = AnalysisOptions()
         options.ports = ports
         options.trustStore = trustStore
+        options.keyLog = keyLog
         var analyzer = Analyzer(options: options)
         var packets = 0
         while let packet = reader.nextPacket() {

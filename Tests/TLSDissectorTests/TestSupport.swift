@@ -70,7 +70,7 @@ extension TLSEvent {
     var frame: Int {
         switch self {
         case .handshake(_, let frame), .changeCipherSpec(let frame), .alert(_, let frame),
-             .encryptedRecord(_, _, let frame), .notTLS(_, let frame), .malformed(_, let frame),
+             .encryptedRecord(_, _, let frame), .encryptedRecordBody(_, let frame), .notTLS(_, let frame), .malformed(_, let frame),
              .resynchronized(_, let frame): frame
         }
     }
@@ -85,6 +85,7 @@ extension TLSEvent {
         case .changeCipherSpec: "ChangeCipherSpec"
         case .alert(let alert, _): "Alert(\(alert.level) \(alert.description))"
         case .encryptedRecord(let type, let length, _): "Encrypted(\(type), \(length))"
+        case .encryptedRecordBody(let record, _): "EncryptedBody(\(record.contentType), \(record.body.count))"
         case .notTLS(let found, _): "NotTLS(\(found.name))"
         case .malformed(let error, _): "Malformed(\(error.code.rawValue))"
         case .resynchronized(let skipped, _): "Resync(\(skipped))"

@@ -90,6 +90,7 @@ public enum JSONReport {
         object.append("last_packet", .string(c.lastPacket.rfc3339))
         object.append("resumed", .bool(c.resumed))
         object.append("hello_retry_request", .bool(c.helloRetryRequest))
+        object.append("decrypted", .bool(c.decrypted))
         object.append("trust", JSONValue(c.trust.map(TrustWording.word)))
         object.append("trust_detail", JSONValue(c.trust.map(TrustWording.detail)))
         object.append("tcp", .array(c.timeline.filter { $0.kind == .tcp }.map { timelineEntry($0, since: c.firstPacket) }))
