@@ -21,6 +21,8 @@ struct ConnectionTracker: TCPStreamHandler {
     private var clientParser: TLSStreamParser
     private var serverParser: TLSStreamParser
     private var payloadStopped: Set<Side> = []
+    /// `HandshakeProgress.outcomeKnown`, nil when an event it depends on came since it was last computed.
+    private var outcomeKnown: Bool?
     private let ports: Set<UInt16>
     private let sink: ConclusionSink?
 
@@ -170,6 +172,7 @@ struct ConnectionTracker: TCPStreamHandler {
     }
 
     private mutating func swapRoles() {
+        outcomeKnown = nil
         observation.swapRoles()
         swap(&clientParser, &serverParser)
     }
@@ -185,6 +188,12 @@ struct ConnectionTracker: TCPStreamHandler {
 
 extension ConnectionTracker {
     private mutating func record(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
+        switch event {
+        case .handshake(.serverHello, _), .changeCipherSpec, .alert, .encryptedRecord:
+            outcomeKnown = nil  // what HandshakeProgress reads (the version, ChangeCipherSpec, alerts, records)
+        case .handshake, .notTLS, .malformed, .resynchronized:
+            break
+        }
         switch event {
         case .handshake(let message, let frame):
             let at = FrameMark(frame: frame, timestamp: timestamp)
@@ -212,9 +221,10 @@ extension ConnectionTracker {
     }
 
     /// Once the outcome is known nothing later changes the verdict: stop parsing payload (issue: speed).
-    private func payloadToStop() -> Side? {
-        let progress = HandshakeProgress(observation)
-        guard progress.outcomeKnown else { return nil }
+    private mutating func payloadToStop() -> Side? {
+        let known = outcomeKnown ?? HandshakeProgress(observation).outcomeKnown
+        outcomeKnown = known
+        guard known else { return nil }
         for side in [Side.client, .server] where !payloadStopped.contains(side) {
             return side
         }

@@ -28,18 +28,15 @@ extension Layers {
     /// RFC 791 §3.1: Version/IHL(1) TOS(1) Total Length(2) Identification(2) Flags/Fragment Offset(2) TTL(1)
     /// Protocol(1) Header Checksum(2) Source(4) Destination(4) Options(IHL*4 - 20).
     func decodeIPv4(_ bytes: ArraySlice<UInt8>) -> DecodedPacket {
-        var cursor = ByteCursor(bytes)
-        guard let versionIHL = cursor.readInteger(as: UInt8.self),
-              cursor.moveReaderIndex(forwardBy: 1),
-              var totalLength = cursor.readInteger(as: UInt16.self).map(Int.init),
-              cursor.moveReaderIndex(forwardBy: 2),
-              let fragment = cursor.readInteger(as: UInt16.self),
-              cursor.moveReaderIndex(forwardBy: 1),
-              let proto = cursor.readInteger(as: UInt8.self),
-              cursor.moveReaderIndex(forwardBy: 2),
-              let source = cursor.readInteger(as: UInt32.self),
-              let destination = cursor.readInteger(as: UInt32.self)
+        // Read in place (no cursor copies of the slice): this runs once per packet.
+        guard bytes.count >= 20, let versionIHL = bytes.first,
+              let declaredLength = bytes.bigEndianUInt16(at: 2),
+              let fragment = bytes.bigEndianUInt16(at: 6),
+              let proto = bytes.byte(at: 9),
+              let source = bytes.bigEndianUInt32(at: 12),
+              let destination = bytes.bigEndianUInt32(at: 16)
         else { return .malformed(reason: "IPv4 header cut short") }
+        var totalLength = Int(declaredLength)
 
         let headerLength = Int(versionIHL & 0x0f) * 4
         guard headerLength >= 20 else { return .malformed(reason: "IPv4 header length below 20") }

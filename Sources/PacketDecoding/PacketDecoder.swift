@@ -21,6 +21,7 @@ public enum PacketDecoder {
         let layers = Layers(depth: 0, mayBeCut: true)
         switch linkType {
         case .ethernet:
+            if let segment = FastPath.ethernetIPv4TCP(bytes) { return .tcp(segment) }
             return layers.decodeEthernet(bytes)
         case .linuxSLL:
             // struct sll_header { u16 pkttype; u16 hatype; u16 halen; u8 addr[8]; u16 protocol; }
@@ -39,6 +40,47 @@ public enum PacketDecoder {
         default:
             return .unsupportedLinkType(linkType)
         }
+    }
+}
+
+/// Ethernet II → IPv4 → TCP, the frames of nearly every capture, read in one pass over the slice (the layered
+/// decoder below costs about 900 instructions a packet in slices handed from layer to layer). Anything else,
+/// or anything unusual (options cut short, fragments, malformed lengths), returns nil and goes the general
+/// way, which decodes the frames this accepts to the same segment.
+enum FastPath {
+    static func ethernetIPv4TCP(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
+        let start = bytes.startIndex, end = bytes.endIndex
+        // Ethernet: destination(6) source(6) EtherType(2) = IPv4.
+        guard end - start >= 14 + 20, bytes[start + 12] == 0x08, bytes[start + 13] == 0x00 else { return nil }
+        // IPv4 (RFC 791 §3.1), version 4, no fragment offset, protocol TCP.
+        let ip = start + 14
+        let versionIHL = bytes[ip]
+        let ipHeaderLength = Int(versionIHL & 0x0f) * 4
+        let totalLength = Int(bytes[ip + 2]) << 8 | Int(bytes[ip + 3])
+        guard versionIHL >> 4 == 4, ipHeaderLength >= 20, ipHeaderLength <= end - ip,
+              totalLength >= ipHeaderLength, bytes[ip + 6] & 0x1f == 0, bytes[ip + 7] == 0, bytes[ip + 9] == 6
+        else { return nil }
+        // The declared length ends the datagram (dropping Ethernet padding); beyond the capture it was cut.
+        let datagramEnd = totalLength <= end - ip ? ip + totalLength : end
+        let missing = totalLength <= end - ip ? 0 : totalLength - (end - ip)
+        // TCP (RFC 9293 §3.1), header and options complete.
+        let tcp = ip + ipHeaderLength
+        guard datagramEnd - tcp >= 20 else { return nil }
+        let tcpHeaderLength = Int(bytes[tcp + 12] >> 4) * 4
+        guard tcpHeaderLength >= 20, tcpHeaderLength <= datagramEnd - tcp else { return nil }
+        func word(_ i: Int) -> UInt32 {
+            UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
+        }
+        return TCPSegment(
+            source: Endpoint(address: IPAddress(ipv4: word(ip + 12)), port: UInt16(bytes[tcp]) << 8 | UInt16(bytes[tcp + 1])),
+            destination: Endpoint(address: IPAddress(ipv4: word(ip + 16)),
+                                  port: UInt16(bytes[tcp + 2]) << 8 | UInt16(bytes[tcp + 3])),
+            sequenceNumber: word(tcp + 4),
+            acknowledgmentNumber: word(tcp + 8),
+            flags: TCPFlags(rawValue: (UInt16(bytes[tcp + 12]) << 8 | UInt16(bytes[tcp + 13])) & 0x01ff),
+            window: UInt16(bytes[tcp + 14]) << 8 | UInt16(bytes[tcp + 15]),
+            payload: bytes[(tcp + tcpHeaderLength)..<datagramEnd],
+            missingPayloadBytes: missing)
     }
 }
 

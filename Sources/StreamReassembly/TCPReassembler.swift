@@ -90,7 +90,7 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         let now = advanceClock(to: timestamp)
         let key = ConnectionKey(segment.source, segment.destination)
         let side: Side = segment.source == key.a ? .a : .b
-        if let ref = table.index[key] {
+        if let ref = table.find(key) {
             table.touch(ref)
             let slot = ref >> 1
             if ConnectionTable<Handler>.isLive(ref) {
@@ -120,6 +120,9 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     /// Visits every open connection's handler (live capture deadlines). O(open connections): call it rarely.
     public mutating func forEachHandler(_ body: (TCPConnectionInfo, inout Handler) -> Void) {
     }
+
+    /// Whether `drainClosed()` has anything to hand over (cheaper to ask after every packet).
+    public var hasClosedConnections: Bool { !closed.isEmpty }
 
     /// Connections that closed (or idled out, or were evicted) since the last call, in order of closing.
     public mutating func drainClosed() -> [ClosedConnection<Handler>] {
