@@ -171,7 +171,7 @@ public struct Analyzer {
         let trust = summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, summaries, at: time) }
         let findings = certificates.findings(summaries: summaries, unreadable: unreadable,
                                              sni: observation.clientHello?.serverName,
-                                             serverAddress: observation.server.address.description,
+                                             server: observation.server.address,
                                              captureTime: time, trust: trust)
         return Diagnoser(observation: observation, certificates: findings).report(id: id)
     }

@@ -1,4 +1,5 @@
 import WireFormat
+import PacketDecoding
 import CertificateAnalysis
 import Diagnosis
 
@@ -52,7 +53,7 @@ struct CertificateCache {
         var fingerprints: [String]
         var unreadable: [String]
         var sni: String?
-        var serverAddress: String
+        var server: IPAddress
     }
 
     private struct CachedFindings {
@@ -115,13 +116,12 @@ struct CertificateCache {
     /// the same for every connection that got this chain for this SNI: they are computed once, and reused
     /// while the capture time compares the same way with every certificate's dates.
     mutating func findings(summaries: [CertificateSummary], unreadable: [String], sni: String?,
-                           serverAddress: String, captureTime: Timestamp, trust: TrustVerdict?) -> CertificateFindings {
+                           server: IPAddress, captureTime: Timestamp, trust: TrustVerdict?) -> CertificateFindings {
         guard !summaries.isEmpty else {
             return CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni,
-                                       serverAddress: serverAddress, captureTime: captureTime, trust: trust)
+                                       serverAddress: server.description, captureTime: captureTime, trust: trust)
         }
-        let key = FindingsKey(fingerprints: summaries.map(\.sha256), unreadable: unreadable, sni: sni,
-                              serverAddress: serverAddress)
+        let key = FindingsKey(fingerprints: summaries.map(\.sha256), unreadable: unreadable, sni: sni, server: server)
         let validity = summaries.map { ValidityAtTime($0, at: captureTime) }
         if let cached = findings[key], cached.validity == validity {
             var result = cached.findings
@@ -129,7 +129,7 @@ struct CertificateCache {
             return result
         }
         let result = CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni,
-                                         serverAddress: serverAddress, captureTime: captureTime, trust: trust)
+                                         serverAddress: server.description, captureTime: captureTime, trust: trust)
         if findings.count >= Self.capacity { findings.removeAll(keepingCapacity: true) }
         findings[key] = CachedFindings(findings: result, validity: validity)
         return result

@@ -48,39 +48,48 @@ public enum PacketDecoder {
 /// or anything unusual (options cut short, fragments, malformed lengths), returns nil and goes the general
 /// way, which decodes the frames this accepts to the same segment.
 enum FastPath {
+    /// The header fields the fast path reads, and where the payload lies (offsets from `startIndex`).
+    private struct Headers {
+        var source: UInt32, destination: UInt32, ports: UInt32, sequence: UInt32, acknowledgment: UInt32
+        var flags: UInt16, window: UInt16
+        var payloadStart: Int, payloadEnd: Int, missing: Int
+    }
+
     static func ethernetIPv4TCP(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
-        let start = bytes.startIndex, end = bytes.endIndex
+        guard let h = bytes.withUnsafeBufferPointer(read) else { return nil }
+        return TCPSegment(
+            source: Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
+            destination: Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)),
+            sequenceNumber: h.sequence, acknowledgmentNumber: h.acknowledgment,
+            flags: TCPFlags(rawValue: h.flags), window: h.window,
+            payload: bytes[(bytes.startIndex + h.payloadStart)..<(bytes.startIndex + h.payloadEnd)],
+            missingPayloadBytes: h.missing)
+    }
+
+    /// Every read is checked against `count` first (the buffer's own subscript checks nothing in release builds).
+    private static func read(_ b: UnsafeBufferPointer<UInt8>) -> Headers? {
+        let count = b.count
+        func u16(_ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
+        func u32(_ i: Int) -> UInt32 { UInt32(u16(i)) << 16 | UInt32(u16(i + 2)) }
         // Ethernet: destination(6) source(6) EtherType(2) = IPv4.
-        guard end - start >= 14 + 20, bytes[start + 12] == 0x08, bytes[start + 13] == 0x00 else { return nil }
+        guard count >= 14 + 20, b[12] == 0x08, b[13] == 0x00 else { return nil }
         // IPv4 (RFC 791 §3.1), version 4, no fragment offset, protocol TCP.
-        let ip = start + 14
-        let versionIHL = bytes[ip]
-        let ipHeaderLength = Int(versionIHL & 0x0f) * 4
-        let totalLength = Int(bytes[ip + 2]) << 8 | Int(bytes[ip + 3])
-        guard versionIHL >> 4 == 4, ipHeaderLength >= 20, ipHeaderLength <= end - ip,
-              totalLength >= ipHeaderLength, bytes[ip + 6] & 0x1f == 0, bytes[ip + 7] == 0, bytes[ip + 9] == 6
-        else { return nil }
+        let ip = 14
+        let ipHeaderLength = Int(b[ip] & 0x0f) * 4
+        let totalLength = Int(u16(ip + 2))
+        guard b[ip] >> 4 == 4, ipHeaderLength >= 20, ipHeaderLength <= count - ip, totalLength >= ipHeaderLength,
+              b[ip + 6] & 0x1f == 0, b[ip + 7] == 0, b[ip + 9] == 6 else { return nil }
         // The declared length ends the datagram (dropping Ethernet padding); beyond the capture it was cut.
-        let datagramEnd = totalLength <= end - ip ? ip + totalLength : end
-        let missing = totalLength <= end - ip ? 0 : totalLength - (end - ip)
+        let datagramEnd = totalLength <= count - ip ? ip + totalLength : count
+        let missing = totalLength <= count - ip ? 0 : totalLength - (count - ip)
         // TCP (RFC 9293 §3.1), header and options complete.
         let tcp = ip + ipHeaderLength
         guard datagramEnd - tcp >= 20 else { return nil }
-        let tcpHeaderLength = Int(bytes[tcp + 12] >> 4) * 4
+        let tcpHeaderLength = Int(b[tcp + 12] >> 4) * 4
         guard tcpHeaderLength >= 20, tcpHeaderLength <= datagramEnd - tcp else { return nil }
-        func word(_ i: Int) -> UInt32 {
-            UInt32(bytes[i]) << 24 | UInt32(bytes[i + 1]) << 16 | UInt32(bytes[i + 2]) << 8 | UInt32(bytes[i + 3])
-        }
-        return TCPSegment(
-            source: Endpoint(address: IPAddress(ipv4: word(ip + 12)), port: UInt16(bytes[tcp]) << 8 | UInt16(bytes[tcp + 1])),
-            destination: Endpoint(address: IPAddress(ipv4: word(ip + 16)),
-                                  port: UInt16(bytes[tcp + 2]) << 8 | UInt16(bytes[tcp + 3])),
-            sequenceNumber: word(tcp + 4),
-            acknowledgmentNumber: word(tcp + 8),
-            flags: TCPFlags(rawValue: (UInt16(bytes[tcp + 12]) << 8 | UInt16(bytes[tcp + 13])) & 0x01ff),
-            window: UInt16(bytes[tcp + 14]) << 8 | UInt16(bytes[tcp + 15]),
-            payload: bytes[(tcp + tcpHeaderLength)..<datagramEnd],
-            missingPayloadBytes: missing)
+        return Headers(source: u32(ip + 12), destination: u32(ip + 16), ports: u32(tcp), sequence: u32(tcp + 4),
+                       acknowledgment: u32(tcp + 8), flags: u16(tcp + 12) & 0x01ff, window: u16(tcp + 14),
+                       payloadStart: tcp + tcpHeaderLength, payloadEnd: datagramEnd, missing: missing)
     }
 }
 
