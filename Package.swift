@@ -75,3 +75,11 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Release builds optimize across modules: the stages' generic code (the reassembler over its connection
+// handler, the byte cursor's integer reads) is then specialized into its callers instead of going through
+// metadata and witness tables on every packet: about half the instructions per capture byte (issue 5, Speed).
+for target in package.targets where target.type == .regular || target.type == .executable {
+    target.swiftSettings = (target.swiftSettings ?? [])
+        + [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+}

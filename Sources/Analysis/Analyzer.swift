@@ -95,11 +95,41 @@ public struct Analyzer {
 
     /// Ends the analysis: every open connection is judged as of the capture's end.
     public mutating func finish(capture: CaptureSummary) -> AnalysisReport {
+        let shard = finishShard()
+        return Self.assemble(capture: capture, reports: shard.reports, packetWarnings: counters.warnings,
+                             statistics: shard.statistics, options: options)
+    }
+
+    /// Warnings for packets the analyzer could not use, for `CaptureSummary.warnings`.
+    public var packetWarnings: [String] { counters.warnings }
+
+    /// What one analyzer (or one shard of a sharded analysis) found, before numbering and cross-connection findings.
+    struct ShardResult: Sendable {
+        var reports: [ConnectionReport]
+        var statistics: ReassemblyStatistics
+    }
+
+    /// Sharded analysis: a packet of this shard's connections, after the capture clock (of the whole capture)
+    /// reached `clockBefore`, so that idle connections leave exactly when they would in one analyzer.
+    mutating func process(_ packet: CapturedPacket, clockBefore: Timestamp?) {
+        if let clockBefore { reassembler.advanceTime(to: clockBefore) }
+        process(packet)
+    }
+
+    /// Judges every open connection as of the capture's end and hands over the reports, in no particular order.
+    mutating func finishShard() -> ShardResult {
         for var closed in reassembler.finish() {
             closed.handler.markOpenAtEnd()
             judge(closed.handler)
         }
         collectConcluded()
+        return ShardResult(reports: reports, statistics: reassembler.statistics)
+    }
+
+    /// The report: connections in order of first packet and numbered so, the findings across connections, the
+    /// capture's warnings.
+    static func assemble(capture: CaptureSummary, reports: [ConnectionReport], packetWarnings: [String],
+                         statistics: ReassemblyStatistics, options: AnalysisOptions) -> AnalysisReport {
         var all = reports
         all.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
         for index in all.indices { all[index].id = index + 1 }
@@ -110,7 +140,7 @@ public struct Analyzer {
             }
         }
         var summary = capture
-        summary.warnings += counters.warnings + reassemblyWarnings
+        summary.warnings += packetWarnings + reassemblyWarnings(statistics, limits: options.reassemblyLimits)
         if let keyLog = options.keyLog, keyLog.badLines > 0 {
             summary.warnings.append("the key log has \(keyLog.badLines) malformed line\(keyLog.badLines == 1 ? "" : "s") (not `LABEL <64 hex digits> <secret in hex>`), skipped")
         }
@@ -119,14 +149,10 @@ public struct Analyzer {
                               crossConnectionFindings: CertificateConsistency.findings(all))
     }
 
-    /// Warnings for packets the analyzer could not use, for `CaptureSummary.warnings`.
-    public var packetWarnings: [String] { counters.warnings }
-
-    private var reassemblyWarnings: [String] {
-        let stats = reassembler.statistics
+    private static func reassemblyWarnings(_ stats: ReassemblyStatistics, limits: ReassemblyLimits) -> [String] {
         var result: [String] = []
         if stats.connectionsEvicted > 0 {
-            result.append("\(stats.connectionsEvicted) connections were dropped from memory before they ended (more than \(options.reassemblyLimits.maxConnections) open at once)")
+            result.append("\(stats.connectionsEvicted) connections were dropped from memory before they ended (more than \(limits.maxConnections) open at once)")
         }
         if stats.bytesSkippedForBufferCap > 0 {
             result.append("\(stats.bytesSkippedForBufferCap) out-of-order bytes were skipped: the per-connection buffer limit was reached")
@@ -135,6 +161,7 @@ public struct Analyzer {
     }
 
     private mutating func collectClosed() {
+        guard reassembler.hasClosedConnections else { return }
         for var closed in reassembler.drainClosed() {
             if closed.reason != .closed { closed.handler.markOpenAtEnd() }
             judge(closed.handler)
@@ -161,10 +188,10 @@ public struct Analyzer {
         let (summaries, unreadable) = certificates.summaries(observation.serverCertificates)
         let time = observation.serverCertificateAt?.timestamp ?? observation.first.timestamp
         let trust = summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, summaries, at: time) }
-        let findings = CertificateFindings(summaries: summaries, unreadable: unreadable,
-                                           sni: observation.clientHello?.serverName,
-                                           serverAddress: observation.server.address.description,
-                                           captureTime: time, trust: trust)
+        let findings = certificates.findings(summaries: summaries, unreadable: unreadable,
+                                             sni: observation.clientHello?.serverName,
+                                             server: observation.server.address,
+                                             captureTime: time, trust: trust)
         return Diagnoser(observation: observation, certificates: findings).report(id: id)
     }
 }

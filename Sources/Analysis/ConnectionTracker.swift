@@ -22,6 +22,8 @@ struct ConnectionTracker: TCPStreamHandler {
     private var clientParser: TLSStreamParser
     private var serverParser: TLSStreamParser
     private var payloadStopped: Set<Side> = []
+    /// `HandshakeProgress.outcomeKnown`, nil when an event it depends on came since it was last computed.
+    private var outcomeKnown: Bool?
     private let ports: Set<UInt16>
     private let sink: ConclusionSink?
     /// Present when a key log was given (ConnectionDecryption.swift).
@@ -176,6 +178,7 @@ struct ConnectionTracker: TCPStreamHandler {
     }
 
     private mutating func swapRoles() {
+        outcomeKnown = nil
         observation.swapRoles()
         swap(&clientParser, &serverParser)
     }
@@ -191,6 +194,12 @@ struct ConnectionTracker: TCPStreamHandler {
 
 extension ConnectionTracker {
     private mutating func record(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
+        switch event {
+        case .notTLS, .malformed, .resynchronized:
+            break
+        default:
+            outcomeKnown = nil  // HandshakeProgress reads messages, ChangeCipherSpec, alerts and records
+        }
         if decryption != nil, recordWithKeyLog(event, side: side, timestamp: timestamp) { return }
         recordPlain(event, side: side, timestamp: timestamp)
     }
@@ -226,9 +235,10 @@ extension ConnectionTracker {
     }
 
     /// Once the outcome is known nothing later changes the verdict: stop parsing payload (issue: speed).
-    private func payloadToStop() -> Side? {
-        let progress = HandshakeProgress(observation)
-        guard progress.outcomeKnown else { return nil }
+    private mutating func payloadToStop() -> Side? {
+        let known = outcomeKnown ?? HandshakeProgress(observation).outcomeKnown
+        outcomeKnown = known
+        guard known else { return nil }
         for side in [Side.client, .server] where !payloadStopped.contains(side) {
             return side
         }

@@ -21,6 +21,7 @@ public enum PacketDecoder {
         let layers = Layers(depth: 0, mayBeCut: true)
         switch linkType {
         case .ethernet:
+            if let segment = FastPath.ethernetIPv4TCP(bytes) { return .tcp(segment) }
             return layers.decodeEthernet(bytes)
         case .linuxSLL:
             // struct sll_header { u16 pkttype; u16 hatype; u16 halen; u8 addr[8]; u16 protocol; }
@@ -42,6 +43,56 @@ public enum PacketDecoder {
         default:
             return .unsupportedLinkType(linkType)
         }
+    }
+}
+
+/// Ethernet II → IPv4 → TCP, the frames of nearly every capture, read in one pass over the slice (the layered
+/// decoder below costs about 900 instructions a packet in slices handed from layer to layer). Anything else,
+/// or anything unusual (options cut short, fragments, malformed lengths), returns nil and goes the general
+/// way, which decodes the frames this accepts to the same segment.
+enum FastPath {
+    /// The header fields the fast path reads, and where the payload lies (offsets from `startIndex`).
+    private struct Headers {
+        var source: UInt32, destination: UInt32, ports: UInt32, sequence: UInt32, acknowledgment: UInt32
+        var flags: UInt16, window: UInt16
+        var payloadStart: Int, payloadEnd: Int, missing: Int
+    }
+
+    static func ethernetIPv4TCP(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
+        guard let h = bytes.withUnsafeBufferPointer(read) else { return nil }
+        return TCPSegment(
+            source: Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
+            destination: Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)),
+            sequenceNumber: h.sequence, acknowledgmentNumber: h.acknowledgment,
+            flags: TCPFlags(rawValue: h.flags), window: h.window,
+            payload: bytes[(bytes.startIndex + h.payloadStart)..<(bytes.startIndex + h.payloadEnd)],
+            missingPayloadBytes: h.missing)
+    }
+
+    /// Every read is checked against `count` first (the buffer's own subscript checks nothing in release builds).
+    private static func read(_ b: UnsafeBufferPointer<UInt8>) -> Headers? {
+        let count = b.count
+        func u16(_ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
+        func u32(_ i: Int) -> UInt32 { UInt32(u16(i)) << 16 | UInt32(u16(i + 2)) }
+        // Ethernet: destination(6) source(6) EtherType(2) = IPv4.
+        guard count >= 14 + 20, b[12] == 0x08, b[13] == 0x00 else { return nil }
+        // IPv4 (RFC 791 §3.1), version 4, no fragment offset, protocol TCP.
+        let ip = 14
+        let ipHeaderLength = Int(b[ip] & 0x0f) * 4
+        let totalLength = Int(u16(ip + 2))
+        guard b[ip] >> 4 == 4, ipHeaderLength >= 20, ipHeaderLength <= count - ip, totalLength >= ipHeaderLength,
+              b[ip + 6] & 0x1f == 0, b[ip + 7] == 0, b[ip + 9] == 6 else { return nil }
+        // The declared length ends the datagram (dropping Ethernet padding); beyond the capture it was cut.
+        let datagramEnd = totalLength <= count - ip ? ip + totalLength : count
+        let missing = totalLength <= count - ip ? 0 : totalLength - (count - ip)
+        // TCP (RFC 9293 §3.1), header and options complete.
+        let tcp = ip + ipHeaderLength
+        guard datagramEnd - tcp >= 20 else { return nil }
+        let tcpHeaderLength = Int(b[tcp + 12] >> 4) * 4
+        guard tcpHeaderLength >= 20, tcpHeaderLength <= datagramEnd - tcp else { return nil }
+        return Headers(source: u32(ip + 12), destination: u32(ip + 16), ports: u32(tcp), sequence: u32(tcp + 4),
+                       acknowledgment: u32(tcp + 8), flags: u16(tcp + 12) & 0x01ff, window: u16(tcp + 14),
+                       payloadStart: tcp + tcpHeaderLength, payloadEnd: datagramEnd, missing: missing)
     }
 }
 

@@ -115,6 +115,9 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         expireIdle()
     }
 
+    /// Whether `drainClosed()` has anything to hand over (cheaper to ask after every packet).
+    public var hasClosedConnections: Bool { !closed.isEmpty }
+
     /// Connections that closed (or idled out, or were evicted) since the last call, in order of closing.
     @inlinable
     public mutating func drainClosed() -> [ClosedConnection<Handler>] {

@@ -12,27 +12,52 @@ enum CaptureAnalysis {
     /// Files above this size show a progress line on a terminal.
     static let progressThreshold = 100 << 20
 
+    /// Files above this size are analyzed on every core (connections sharded across workers).
+    static let shardingThreshold = 64 << 20
+
     static func run(reader: CaptureFileReader, options: AnalysisOptions, showProgress: Bool) -> AnalysisReport {
+        let fileSize = Self.fileSize(reader.path)
+        let workers = workerCount(fileSize: fileSize)
+        let progress = showProgress && fileSize > progressThreshold ? ProgressLine(total: fileSize) : nil
+        if workers > 1 {
+            let analyzer = ShardedAnalyzer(options: options, workers: workers)
+            return read(reader, progress: progress, into: analyzer.process, finish: analyzer.finish)
+        }
         var analyzer = Analyzer(options: options)
+        return read(reader, progress: progress, into: { analyzer.process($0) }, finish: { analyzer.finish(capture: $0) })
+    }
+
+    /// Every packet of the file through `process`, then the capture's summary through `finish`.
+    private static func read(_ reader: CaptureFileReader, progress: ProgressLine?,
+                             into process: (CapturedPacket) -> Void,
+                             finish: (CaptureSummary) -> AnalysisReport) -> AnalysisReport {
+        var progress = progress
         var packets = 0
         var bytes = 0
         var first: Timestamp?
         var last: Timestamp?
-        let fileSize = showProgress ? Self.fileSize(reader.path) : 0
-        var progress = showProgress && fileSize > progressThreshold ? ProgressLine(total: fileSize) : nil
         while let packet = reader.nextPacket() {
             packets += 1
             bytes += packet.bytes.count
             if first == nil { first = packet.timestamp }
             last = packet.timestamp
-            analyzer.process(packet)
+            process(packet)
             if packets & 0xffff == 0 { progress?.update(bytesRead: bytes + packets * 16, packets: packets) }
         }
         progress?.finish()
         let capture = CaptureSummary(file: reader.path, format: reader.format, linkType: reader.linkType,
                                      packets: packets, bytes: bytes, firstPacket: first, lastPacket: last,
                                      warnings: reader.warnings, endedEarly: !reader.warnings.isEmpty)
-        return analyzer.finish(capture: capture)
+        return finish(capture)
+    }
+
+    /// One worker per core for large files, else one. `TLSDIAG_THREADS=N` overrides (benchmarks, tests).
+    static func workerCount(fileSize: Int) -> Int {
+        if let text = getenv("TLSDIAG_THREADS").map({ String(cString: $0) }), let count = Int(text), count >= 1 {
+            return min(count, 64)
+        }
+        guard fileSize > shardingThreshold else { return 1 }
+        return min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8)
     }
 
     static func fileSize(_ path: String) -> Int {
