@@ -10,6 +10,12 @@ let package = Package(
     products: [
         .executable(name: "tlsdiag", targets: ["tlsdiag"]),
         .library(name: "TLSDiagKit", targets: ["Analysis", "Reports"]),
+        // Every stage on its own, for the fuzz package in Fuzz/ (it depends on this package by path).
+        .library(
+            name: "TLSDiagStages",
+            targets: ["WireFormat", "PacketCapture", "PacketDecoding", "StreamReassembly", "TLSDissector",
+                      "CertificateAnalysis", "Diagnosis", "Analysis", "Reports"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,7 +64,7 @@ let package = Package(
             exclude: ["Fixtures/make-fixtures.sh"]
         ),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture", "Reports"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
     ],
     swiftLanguageModes: [.v6]

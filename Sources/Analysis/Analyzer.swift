@@ -11,24 +11,36 @@ public struct AnalysisOptions: Sendable {
     /// bytes are a ClientHello.
     public var ports: Set<UInt16> = [443]
     public var trustStore: TrustStore? = nil
-    public var reassemblyLimits = ReassemblyLimits()
+    /// The reassembler's limits; at most 100,000 connections held at once (a SYN flood stays within ~256 MB).
+    public var reassemblyLimits = AnalysisOptions.defaultReassemblyLimits
     public var parserLimits = TLSParserLimits()
     /// Live capture: a ClientHello (or SYN) without an answer for this long is reported as unanswered.
     public var handshakeTimeoutSeconds: Int64 = 10
     /// Live capture: report each connection as soon as its handshake concludes.
     public var reportEarly = false
+    /// Connections reported in full; those judged after this many are counted in the summary only (with a
+    /// capture warning), so that a capture of millions of connections keeps memory bounded.
+    public var maxReportedConnections = 50_000
 
     public init() {}
+
+    public static var defaultReassemblyLimits: ReassemblyLimits {
+        var limits = ReassemblyLimits()
+        limits.maxConnections = 100_000
+        return limits
+    }
 }
 
 /// The pipeline after the capture layer: decode → reassemble → dissect → diagnose. Pure; one thread.
 public struct Analyzer {
     public private(set) var options: AnalysisOptions
-    private var reassembler: TCPReassembler<ConnectionTracker>
+    private var reassembler: TCPReassembler<TrackerHandle>
     private var certificates = CertificateCache()
     private var sink: ConclusionSink?
     /// Judged connections, in order of closing; numbered by first packet at the end.
     private var reports: [ConnectionReport] = []
+    /// Judged past `maxReportedConnections`: counted only.
+    private var unlisted = ConnectionCounts()
     private var concludedForLive: [ConnectionReport] = []
     private var nextLiveID = 1
     private var counters = PacketCounters()
@@ -41,7 +53,7 @@ public struct Analyzer {
         let ports = options.ports
         let parserLimits = options.parserLimits
         self.reassembler = TCPReassembler(limits: options.reassemblyLimits) { info in
-            ConnectionTracker(connection: info, ports: ports, parserLimits: parserLimits, sink: sink)
+            TrackerHandle(ConnectionTracker(connection: info, ports: ports, parserLimits: parserLimits, sink: sink))
         }
     }
 
@@ -68,9 +80,9 @@ public struct Analyzer {
         guard options.reportEarly, now.seconds > lastTimeoutCheck else { return }
         lastTimeoutCheck = now.seconds
         let deadline = options.handshakeTimeoutSeconds
-        reassembler.forEachHandler { info, tracker in
-            if tracker.awaitingConclusion, now.seconds - info.lastTimestamp.seconds >= deadline {
-                tracker.concludeForTimeout()
+        reassembler.forEachHandler { info, handle in
+            if handle.tracker.awaitingConclusion, now.seconds - info.lastTimestamp.seconds >= deadline {
+                handle.tracker.concludeForTimeout()
             }
         }
         collectConcluded()
@@ -85,19 +97,25 @@ public struct Analyzer {
     /// Ends the analysis: every open connection is judged as of the capture's end.
     public mutating func finish(capture: CaptureSummary) -> AnalysisReport {
         for var closed in reassembler.finish() {
-            closed.handler.markOpenAtEnd()
-            judge(closed.handler)
+            closed.handler.tracker.markOpenAtEnd()
+            judge(closed.handler.tracker)
         }
         collectConcluded()
         var all = reports
+        reports = []
         all.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
         for index in all.indices { all[index].id = index + 1 }
         PeerContext.annotate(&all)
         var summary = capture
         summary.warnings += counters.warnings + reassemblyWarnings
+        if unlisted.connections > 0 {
+            summary.warnings.append("\(unlisted.connections) connections are counted in the summary but not listed: "
+                                    + "only the first \(options.maxReportedConnections) judged are reported in full")
+        }
         return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore?.source,
                               trustRootCount: options.trustStore?.rootCount,
-                              crossConnectionFindings: CertificateConsistency.findings(all))
+                              crossConnectionFindings: CertificateConsistency.findings(all),
+                              unlistedConnections: unlisted)
     }
 
     /// Warnings for packets the analyzer could not use, for `CaptureSummary.warnings`.
@@ -117,14 +135,15 @@ public struct Analyzer {
 
     private mutating func collectClosed() {
         for var closed in reassembler.drainClosed() {
-            if closed.reason != .closed { closed.handler.markOpenAtEnd() }
-            judge(closed.handler)
+            if closed.reason != .closed { closed.handler.tracker.markOpenAtEnd() }
+            judge(closed.handler.tracker)
         }
     }
 
     private mutating func judge(_ tracker: ConnectionTracker) {
         guard tracker.isReportable, !tracker.reportedEarly else { return }
-        reports.append(diagnose(tracker.observation, id: 0))
+        let report = diagnose(tracker.observation, id: 0)
+        if reports.count < options.maxReportedConnections { reports.append(report) } else { unlisted.add(report) }
     }
 
     private mutating func collectConcluded() {
