@@ -17,21 +17,28 @@ public func fuzzDecodeMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMuta
 public func fuzzDecode(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     for linkType in linkTypes {
-        inspect(PacketDecoder.decode(bytes[...], linkType: linkType))
+        inspect(PacketDecoder.decode(bytes[...], linkType: linkType), within: bytes.indices)
         // Slices not starting at index 0, as the capture reader hands them over.
-        if !bytes.isEmpty { inspect(PacketDecoder.decode(bytes.dropFirst(), linkType: linkType)) }
+        let tail = bytes.dropFirst()
+        inspect(PacketDecoder.decode(tail, linkType: linkType), within: tail.indices)
     }
     if let first = bytes.first {
-        inspect(PacketDecoder.decode(bytes.dropFirst(), linkType: LinkType(rawValue: UInt32(first))))
+        let tail = bytes.dropFirst()
+        inspect(PacketDecoder.decode(tail, linkType: LinkType(rawValue: UInt32(first))), within: tail.indices)
     }
     return 0
 }
 
-private func inspect(_ decoded: DecodedPacket) {
-    var sink = ""
-    print(decoded, to: &sink)
-    if case .tcp(let segment) = decoded {
-        precondition(segment.payload.startIndex <= segment.payload.endIndex)
-        _ = segment.source.description + segment.destination.description
+/// Touches what the pipeline uses of the result: the payload must be a view inside the frame.
+private func inspect(_ decoded: DecodedPacket, within frame: Range<Int>) {
+    switch decoded {
+    case .tcp(let segment):
+        precondition(segment.payload.isEmpty || frame.contains(segment.payload.startIndex))
+        precondition(segment.payload.endIndex <= frame.upperBound)
+        precondition(!(segment.source.description + segment.destination.description).isEmpty)
+    case .malformed(let reason):
+        precondition(!reason.isEmpty)
+    case .other, .unsupportedLinkType:
+        break
     }
 }
