@@ -11,12 +11,19 @@ let package = Package(
     products: [
         .executable(name: "tlsdiag", targets: ["tlsdiag"]),
         .library(name: "TLSDiagKit", targets: ["Analysis", "Reports", "TLSDecryption"]),
+        // Every stage on its own, for the fuzz package in Fuzz/ (it depends on this package by path).
+        .library(
+            name: "TLSDiagStages",
+            targets: ["WireFormat", "PacketCapture", "PacketDecoding", "StreamReassembly", "TLSDissector",
+                      "TLSDecryption", "CertificateAnalysis", "Diagnosis", "Analysis", "Reports"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // 4.x: 3.12.3 double-frees an RSA public key that BoringSSL rejects (found by Fuzz/fuzz-certificate).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -68,7 +75,7 @@ let package = Package(
             exclude: ["Fixtures/make-fixtures.sh"]
         ),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture", "TLSDecryption"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture", "TLSDecryption", "Reports"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         // Runs the built executable (.build/debug/tlsdiag): exit statuses, errors, live capture in a namespace.
         .testTarget(name: "CommandLineTests"),

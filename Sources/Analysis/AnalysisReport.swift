@@ -43,13 +43,23 @@ public struct AnalysisReport: Sendable {
     public var trustRootCount: Int?
     /// Findings across connections (e.g. one SNI answered with different certificates).
     public var crossConnectionFindings: [String]
+    /// Connections judged but not listed (past `AnalysisOptions.maxReportedConnections`): counted only.
+    public var unlistedConnections: ConnectionCounts
 
     public init(capture: CaptureSummary, connections: [ConnectionReport], trustSource: String?,
-                trustRootCount: Int? = nil, crossConnectionFindings: [String] = []) {
+                trustRootCount: Int? = nil, crossConnectionFindings: [String] = [],
+                unlistedConnections: ConnectionCounts = ConnectionCounts()) {
         self.capture = capture
         self.connections = connections
         self.trustSource = trustSource
         self.trustRootCount = trustRootCount
         self.crossConnectionFindings = crossConnectionFindings
+        self.unlistedConnections = unlistedConnections
     }
+
+    /// Every connection judged, listed or not: what the summary counts.
+    public var totals: ConnectionCounts { ConnectionCounts(connections) + unlistedConnections }
+
+    /// At least one connection failed (exit status 1).
+    public var anyFailed: Bool { unlistedConnections.failed > 0 || connections.contains(where: \.failed) }
 }

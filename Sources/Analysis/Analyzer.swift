@@ -12,7 +12,10 @@ public struct AnalysisOptions: Sendable {
     /// bytes are a ClientHello.
     public var ports: Set<UInt16> = [443]
     public var trustStore: TrustStore? = nil
-    public var reassemblyLimits = ReassemblyLimits()
+    /// The reassembler's limits, with at most 65,536 connections held at once: a flood of a million SYNs from
+    /// distinct ports then peaks below 200 MB (a held connection costs about 1.6 kB). Past the cap the least recently
+    /// active connection is judged early, which seldom matters: a handshake is over within seconds.
+    public var reassemblyLimits = AnalysisOptions.defaultReassemblyLimits
     public var parserLimits = TLSParserLimits()
     /// Live capture: a ClientHello (or SYN) without an answer for this long is reported as unanswered.
     public var handshakeTimeoutSeconds: Int64 = 10
@@ -21,18 +24,30 @@ public struct AnalysisOptions: Sendable {
     /// An NSS key log (`--keylog`): connections it has secrets for are decrypted (TLS 1.3 handshakes,
     /// encrypted alerts); connections it lacks get a warning.
     public var keyLog: KeyLog? = nil
+    /// Connections reported in full; those judged after this many are counted in the summary only (with a
+    /// capture warning), so that a capture of millions of connections keeps memory bounded: the pretty JSON of
+    /// 20,000 connections is already about 40 MB, and a person reads the incident summary, not the list.
+    public var maxReportedConnections = 20_000
 
     public init() {}
+
+    public static var defaultReassemblyLimits: ReassemblyLimits {
+        var limits = ReassemblyLimits()
+        limits.maxConnections = 65_536
+        return limits
+    }
 }
 
 /// The pipeline after the capture layer: decode → reassemble → dissect → diagnose. Pure; one thread.
 public struct Analyzer {
     public private(set) var options: AnalysisOptions
-    private var reassembler: TCPReassembler<ConnectionTracker>
+    private var reassembler: TCPReassembler<TrackerHandle>
     private var certificates = CertificateCache()
     private var sink: ConclusionSink?
     /// Judged connections, in order of closing; numbered by first packet at the end.
     private var reports: [ConnectionReport] = []
+    /// Judged past `maxReportedConnections`: counted only.
+    private var unlisted = ConnectionCounts()
     private var concludedForLive: [ConnectionReport] = []
     private var nextLiveID = 1
     private var counters = PacketCounters()
@@ -46,7 +61,7 @@ public struct Analyzer {
         let parserLimits = options.parserLimits
         let keyLog = options.keyLog
         self.reassembler = TCPReassembler(limits: options.reassemblyLimits) { info in
-            ConnectionTracker(connection: info, ports: ports, parserLimits: parserLimits, sink: sink, keyLog: keyLog)
+            TrackerHandle(ConnectionTracker(connection: info, ports: ports, parserLimits: parserLimits, sink: sink, keyLog: keyLog))
         }
     }
 
@@ -76,9 +91,9 @@ public struct Analyzer {
         lastTimeoutCheck = now
         let deadline = Double(options.handshakeTimeoutSeconds) * 1000
         let seconds = options.handshakeTimeoutSeconds
-        reassembler.forEachOpenConnection { tracker, info in
-            if tracker.awaitingConclusion, info.lastTimestamp.milliseconds(until: now) >= deadline {
-                tracker.concludeForTimeout(afterSeconds: seconds)
+        reassembler.forEachOpenConnection { handle, info in
+            if handle.tracker.awaitingConclusion, info.lastTimestamp.milliseconds(until: now) >= deadline {
+                handle.tracker.concludeForTimeout(afterSeconds: seconds)
             }
         }
         // Idle connections leave even when no packet arrives to move the clock.
@@ -96,8 +111,8 @@ public struct Analyzer {
     /// Ends the analysis: every open connection is judged as of the capture's end.
     public mutating func finish(capture: CaptureSummary) -> AnalysisReport {
         let shard = finishShard()
-        return Self.assemble(capture: capture, reports: shard.reports, packetWarnings: counters.warnings,
-                             statistics: shard.statistics, options: options)
+        return Self.assemble(capture: capture, reports: shard.reports, unlisted: shard.unlisted,
+                             packetWarnings: counters.warnings, statistics: shard.statistics, options: options)
     }
 
     /// Warnings for packets the analyzer could not use, for `CaptureSummary.warnings`.
@@ -106,6 +121,8 @@ public struct Analyzer {
     /// What one analyzer (or one shard of a sharded analysis) found, before numbering and cross-connection findings.
     struct ShardResult: Sendable {
         var reports: [ConnectionReport]
+        /// Judged past `maxReportedConnections`: counted only.
+        var unlisted: ConnectionCounts
         var statistics: ReassemblyStatistics
     }
 
@@ -119,19 +136,27 @@ public struct Analyzer {
     /// Judges every open connection as of the capture's end and hands over the reports, in no particular order.
     mutating func finishShard() -> ShardResult {
         for var closed in reassembler.finish() {
-            closed.handler.markOpenAtEnd()
-            judge(closed.handler)
+            closed.handler.tracker.markOpenAtEnd()
+            judge(closed.handler.tracker)
         }
         collectConcluded()
-        return ShardResult(reports: reports, statistics: reassembler.statistics)
+        defer { reports = [] }
+        return ShardResult(reports: reports, unlisted: unlisted, statistics: reassembler.statistics)
     }
 
     /// The report: connections in order of first packet and numbered so, the findings across connections, the
     /// capture's warnings.
-    static func assemble(capture: CaptureSummary, reports: [ConnectionReport], packetWarnings: [String],
-                         statistics: ReassemblyStatistics, options: AnalysisOptions) -> AnalysisReport {
+    static func assemble(capture: CaptureSummary, reports: [ConnectionReport], unlisted: ConnectionCounts,
+                         packetWarnings: [String], statistics: ReassemblyStatistics,
+                         options: AnalysisOptions) -> AnalysisReport {
         var all = reports
+        var unlisted = unlisted
         all.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
+        // Shards each keep up to the cap: the list keeps the earliest connections, the rest are counted.
+        if all.count > options.maxReportedConnections {
+            for report in all[options.maxReportedConnections...] { unlisted.add(report) }
+            all.removeSubrange(options.maxReportedConnections...)
+        }
         for index in all.indices { all[index].id = index + 1 }
         PeerContext.annotate(&all)
         if capture.endedEarly {
@@ -144,9 +169,14 @@ public struct Analyzer {
         if let keyLog = options.keyLog, keyLog.badLines > 0 {
             summary.warnings.append("the key log has \(keyLog.badLines) malformed line\(keyLog.badLines == 1 ? "" : "s") (not `LABEL <64 hex digits> <secret in hex>`), skipped")
         }
+        if unlisted.connections > 0 {
+            summary.warnings.append("\(unlisted.connections) connections are counted in the summary but not listed: "
+                                    + "only the first \(options.maxReportedConnections) are reported in full")
+        }
         return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore?.source,
                               trustRootCount: options.trustStore?.rootCount,
-                              crossConnectionFindings: CertificateConsistency.findings(all))
+                              crossConnectionFindings: CertificateConsistency.findings(all),
+                              unlistedConnections: unlisted)
     }
 
     private static func reassemblyWarnings(_ stats: ReassemblyStatistics, limits: ReassemblyLimits) -> [String] {
@@ -163,14 +193,15 @@ public struct Analyzer {
     private mutating func collectClosed() {
         guard reassembler.hasClosedConnections else { return }
         for var closed in reassembler.drainClosed() {
-            if closed.reason != .closed { closed.handler.markOpenAtEnd() }
-            judge(closed.handler)
+            if closed.reason != .closed { closed.handler.tracker.markOpenAtEnd() }
+            judge(closed.handler.tracker)
         }
     }
 
     private mutating func judge(_ tracker: ConnectionTracker) {
         guard tracker.isReportable, !tracker.reportedEarly else { return }
-        reports.append(diagnose(tracker.observation, id: 0))
+        let report = diagnose(tracker.observation, id: 0)
+        if reports.count < options.maxReportedConnections { reports.append(report) } else { unlisted.add(report) }
     }
 
     private mutating func collectConcluded() {

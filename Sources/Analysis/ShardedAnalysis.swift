@@ -75,13 +75,15 @@ public final class ShardedAnalyzer {
     public func finish(capture: CaptureSummary) -> AnalysisReport {
         let results = collect()
         var reports: [ConnectionReport] = []
+        var unlisted = ConnectionCounts()
         var statistics = ReassemblyStatistics()
         for result in results {
             reports += result.reports
+            unlisted = unlisted + result.unlisted
             statistics.add(result.statistics)
         }
-        return Analyzer.assemble(capture: capture, reports: reports, packetWarnings: counters.warnings,
-                                 statistics: statistics, options: options)
+        return Analyzer.assemble(capture: capture, reports: reports, unlisted: unlisted,
+                                 packetWarnings: counters.warnings, statistics: statistics, options: options)
     }
 
     /// Sends what is pending, ends every worker's input and waits for their results.
@@ -185,7 +187,7 @@ final class ShardWorker: Sendable {
     func result() -> Analyzer.ShardResult {
         done.wait()
         done.signal()  // a second call returns at once
-        return outcome.withLock { $0 } ?? Analyzer.ShardResult(reports: [], statistics: ReassemblyStatistics())
+        return outcome.withLock { $0 } ?? Analyzer.ShardResult(reports: [], unlisted: ConnectionCounts(), statistics: ReassemblyStatistics())
     }
 }
 

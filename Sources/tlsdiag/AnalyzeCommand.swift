@@ -39,7 +39,7 @@ struct AnalyzeCommand: ParsableCommand {
         }
         let report = CaptureAnalysis.run(reader: reader, options: options, showProgress: Terminal.standardErrorIsTerminal && format != .json)
         printOut(ReportRenderer.render(report, as: format, toolVersion: TLSDiag.version))
-        if report.connections.contains(where: { $0.failed }) {
+        if report.anyFailed {
             throw ExitCode(1)
         }
     }

@@ -15,7 +15,7 @@ public enum JSONReport {
         var root: JSONObject = [
             "schema_version": .int(schemaVersion),
             "capture": capture(report.capture),
-            "summary": summary(report.connections),
+            "summary": summary(report.totals),
             "connections": .array(report.connections.map(connection)),
         ]
         root.append("tool", ["name": "tlsdiag", "version": .string(toolVersion)])
@@ -39,25 +39,32 @@ public enum JSONReport {
         ]
     }
 
-    static func summary(_ connections: [ConnectionReport]) -> JSONValue {
+    /// Counts every connection judged, those not listed (a capture of millions) included.
+    static func summary(_ totals: ConnectionCounts) -> JSONValue {
         var byCause = JSONObject()
-        for (cause, count) in causeCounts(connections) {
+        for (cause, count) in causeCounts(totals) {
             byCause.append(cause.rawValue, .int(count))
         }
         return [
-            "connections": .int(connections.count),
-            "established": .int(connections.count(where: \.established)),
-            "failed": .int(connections.count(where: \.failed)),
+            "connections": .int(totals.connections),
+            "established": .int(totals.established),
+            "failed": .int(totals.failed),
             "by_cause": .object(byCause),
         ]
     }
 
+    static func summary(_ connections: [ConnectionReport]) -> JSONValue {
+        summary(ConnectionCounts(connections))
+    }
+
     /// Every cause seen (`ok` included, so the counts add up to `connections`), most frequent first.
-    static func causeCounts(_ connections: [ConnectionReport]) -> [(cause: Cause, count: Int)] {
-        var counts: [Cause: Int] = [:]
-        for connection in connections { counts[connection.cause, default: 0] += 1 }
-        return counts.map { (cause: $0.key, count: $0.value) }
+    static func causeCounts(_ totals: ConnectionCounts) -> [(cause: Cause, count: Int)] {
+        totals.byCause.map { (cause: $0.key, count: $0.value) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : $0.cause < $1.cause }
+    }
+
+    static func causeCounts(_ connections: [ConnectionReport]) -> [(cause: Cause, count: Int)] {
+        causeCounts(ConnectionCounts(connections))
     }
 
     public static func connection(_ c: ConnectionReport) -> JSONValue {

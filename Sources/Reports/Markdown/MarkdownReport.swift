@@ -43,13 +43,11 @@ struct MarkdownReport {
 
     func header() -> [String] {
         let capture = report.capture
-        let connections = report.connections
-        let established = connections.count(where: \.established)
-        let failed = connections.count(where: \.failed)
-        let counts = connections.isEmpty
+        let totals = report.totals
+        let counts = totals.connections == 0
             ? "No TLS connections found."
-            : "\(TextLayout.plural(connections.count, "TLS connection")): "
-              + "\(TextLayout.grouped(established)) established, \(TextLayout.grouped(failed)) failed."
+            : "\(TextLayout.plural(totals.connections, "TLS connection")): "
+              + "\(TextLayout.grouped(totals.established)) established, \(TextLayout.grouped(totals.failed)) failed."
         let trust: String
         if let source = report.trustSource {
             let roots = trustRootCount.map { " (\(TextLayout.plural($0, "root")))" } ?? ""
@@ -77,7 +75,8 @@ struct MarkdownReport {
     func incidentSummary(clock: Clock) -> [String] {
         let groups = FailureGroup.groups(report.connections)
         guard !groups.isEmpty else {
-            return report.connections.isEmpty ? [] : ["", "## Incident summary", "", "No handshake failed."]
+            let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
+            return noneFailed ? ["", "## Incident summary", "", "No handshake failed."] : []
         }
         var lines = [
             "", "## Incident summary", "",
@@ -105,7 +104,7 @@ struct MarkdownReport {
     }
 
     func causeTable() -> [String] {
-        let counts = JSONReport.causeCounts(report.connections)
+        let counts = JSONReport.causeCounts(report.totals)
         guard !counts.isEmpty else { return [] }
         var lines = ["", "## Connections by cause", "", "| Cause | Connections |", "| --- | ---: |"]
         for (cause, count) in counts {

@@ -17,6 +17,7 @@ struct TextReport {
 
         lines.append("")
         lines += incidentSummary(clock: clock, failedCount: failed.count)
+        lines += unlistedSummary()
         lines += bulletSection("Capture warnings", report.capture.warnings)
         lines += bulletSection("Findings across connections", report.crossConnectionFindings)
 
@@ -60,14 +61,13 @@ struct TextReport {
             ],
             separator: " · ", restPrefix: "  ")
 
-        let connections = report.connections
-        if connections.isEmpty {
+        let totals = report.totals
+        if totals.connections == 0 {
             lines.append("No TLS connections found.")
         } else {
-            let established = connections.count(where: \.established)
-            let failed = connections.count(where: \.failed)
-            lines.append("\(TextLayout.plural(connections.count, "TLS connection")): "
-                         + "\(TextLayout.grouped(established)) established, \(TextLayout.grouped(failed)) failed")
+            lines.append("\(TextLayout.plural(totals.connections, "TLS connection")): "
+                         + "\(TextLayout.grouped(totals.established)) established, "
+                         + "\(TextLayout.grouped(totals.failed)) failed")
         }
         lines += TextLayout.wrap(trustLine(), firstPrefix: "", restPrefix: "  ")
         return lines
@@ -88,7 +88,8 @@ struct TextReport {
     /// ```
     func incidentSummary(clock: Clock, failedCount: Int) -> [String] {
         guard failedCount > 0 else {
-            return report.connections.isEmpty ? [] : ["Incident summary: no handshake failed."]
+            let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
+            return noneFailed ? ["Incident summary: no handshake failed."] : []
         }
         let groups = FailureGroup.groups(report.connections)
         var lines = ["Incident summary: \(TextLayout.plural(failedCount, "failed connection")) in "
@@ -114,6 +115,18 @@ struct TextReport {
                                      restPrefix: detailPrefix + "  ")
         }
         return lines
+    }
+
+    /// Connections past the listing limit (a capture of millions): counted by cause, not listed.
+    func unlistedSummary() -> [String] {
+        let unlisted = report.unlistedConnections
+        guard unlisted.connections > 0 else { return [] }
+        let causes = JSONReport.causeCounts(unlisted)
+            .map { "\(TextLayout.grouped($0.count)) \($0.cause.rawValue)" }.joined(separator: ", ")
+        return [""] + TextLayout.wrap(
+            "Not listed: \(TextLayout.plural(unlisted.connections, "more connection")) "
+                + "(\(TextLayout.grouped(unlisted.failed)) failed), counted above only: \(causes)",
+            firstPrefix: "", restPrefix: "  ")
     }
 
     func bulletSection(_ title: String, _ items: [String]) -> [String] {
