@@ -20,11 +20,13 @@ import Synchronization
 public final class ShardedAnalyzer {
     public let options: AnalysisOptions
     public let workerCount: Int
+    // Touched once or twice per packet, from one thread only (the class is not Sendable and nothing of it
+    // escapes): no dynamic exclusivity checks.
     /// Every packet is counted here (snap-length cuts, undecodable frames): the workers only see TCP.
-    private var counters = PacketCounters()
+    @exclusivity(unchecked) private var counters = PacketCounters()
     /// Capture time as far as the TCP packets have told it (what each worker's reassembler would have seen).
-    private var clock: Timestamp?
-    private var pending: [PacketBatch]
+    @exclusivity(unchecked) private var clock: Timestamp?
+    @exclusivity(unchecked) private var pending: [PacketBatch]
     private let workers: [ShardWorker]
     private var finished = false
 
@@ -52,16 +54,16 @@ public final class ShardedAnalyzer {
     public func process(_ packet: CapturedPacket) {
         counters.count(packet)
         let shard: Int
-        switch PacketDecoder.decode(packet.bytes, linkType: packet.linkType) {
-        case .tcp(let segment):
-            shard = Self.shard(segment.source, segment.destination, of: workerCount)
-        case .other:
-            return
-        case .malformed(let reason):
+        switch PacketDecoder.endpoints(packet.bytes, linkType: packet.linkType) {
+        case .tcp(let source, let destination):
+            shard = Self.shard(source, destination, of: workerCount)
+        case .other(.malformed(let reason)):
             counters.malformed(reason, frame: packet.frameNumber)
             return
-        case .unsupportedLinkType(let type):
+        case .other(.unsupportedLinkType(let type)):
             counters.unsupported(type)
+            return
+        case .other:
             return
         }
         pending[shard].append(packet, clockBefore: clock)
@@ -97,7 +99,8 @@ public final class ShardedAnalyzer {
     }
 
     private func send(_ shard: Int) {
-        var batch = PacketBatch()
+        // An emptied batch the worker handed back, or a new one: its buffers are reused, not reallocated.
+        var batch = workers[shard].spare() ?? PacketBatch()
         batch.reserve(bytes: pending[shard].bytes.count, packets: pending[shard].packets.count)
         swap(&batch, &pending[shard])
         workers[shard].queue.put(batch)
@@ -133,6 +136,11 @@ struct PacketBatch: Sendable {
     var bytes: [UInt8] = []
     var packets: [Entry] = []
 
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        packets.removeAll(keepingCapacity: true)
+    }
+
     mutating func append(_ packet: CapturedPacket, clockBefore: Timestamp?) {
         bytes.append(contentsOf: packet.bytes)
         packets.append(Entry(frameNumber: packet.frameNumber, timestamp: packet.timestamp, clockBefore: clockBefore,
@@ -161,6 +169,8 @@ final class ShardWorker: Sendable {
     let queue = BatchQueue(depth: ShardedAnalyzer.queueDepth)
     private let analyzer: Mutex<Analyzer>
     private let outcome = Mutex<Analyzer.ShardResult?>(nil)
+    /// Batches done with, emptied, for the reading thread to fill again.
+    private let spares = Mutex<[PacketBatch]>([])
     private let done = DispatchSemaphore(value: 0)
     private let thread: DispatchQueue
 
@@ -172,15 +182,23 @@ final class ShardWorker: Sendable {
 
     func start() {
         thread.async { [self] in
-            while let batch = queue.take() {
+            while var batch = queue.take() {
                 analyzer.withLock { analyzer in
                     batch.forEach { packet, clockBefore in analyzer.process(packet, clockBefore: clockBefore) }
+                }
+                batch.removeAll()
+                spares.withLock { spares in
+                    if spares.count < ShardedAnalyzer.queueDepth { spares.append(batch) }
                 }
             }
             let result = analyzer.withLock { $0.finishShard() }
             outcome.withLock { $0 = result }
             done.signal()
         }
+    }
+
+    func spare() -> PacketBatch? {
+        spares.withLock { $0.popLast() }
     }
 
     /// Waits for the worker to finish (after `queue.close()`).

@@ -69,6 +69,12 @@ enum FastPath {
             missingPayloadBytes: h.missing)
     }
 
+    static func endpoints(_ bytes: ArraySlice<UInt8>) -> (Endpoint, Endpoint)? {
+        guard let h = bytes.withUnsafeBufferPointer(read) else { return nil }
+        return (Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
+                Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)))
+    }
+
     /// Every read is checked against `count` first (the buffer's own subscript checks nothing in release builds).
     private static func read(_ b: UnsafeBufferPointer<UInt8>) -> Headers? {
         let count = b.count
@@ -93,6 +99,23 @@ enum FastPath {
         return Headers(source: u32(ip + 12), destination: u32(ip + 16), ports: u32(tcp), sequence: u32(tcp + 4),
                        acknowledgment: u32(tcp + 8), flags: u16(tcp + 12) & 0x01ff, window: u16(tcp + 14),
                        payloadStart: tcp + tcpHeaderLength, payloadEnd: datagramEnd, missing: missing)
+    }
+}
+
+extension PacketDecoder {
+    /// What `decode` says of a frame, with only the endpoints of a TCP segment (no segment built): for
+    /// spreading connections over workers, where the frame is decoded again by the worker.
+    public enum Endpoints: Sendable {
+        case tcp(Endpoint, Endpoint)
+        /// Not a TCP segment: what `decode` said.
+        case other(DecodedPacket)
+    }
+
+    public static func endpoints(_ bytes: ArraySlice<UInt8>, linkType: LinkType) -> Endpoints {
+        if linkType == .ethernet, let ends = FastPath.endpoints(bytes) { return .tcp(ends.0, ends.1) }
+        let decoded = decode(bytes, linkType: linkType)
+        if case .tcp(let segment) = decoded { return .tcp(segment.source, segment.destination) }
+        return .other(decoded)
     }
 }
 
