@@ -6,7 +6,7 @@
 OUT_DIR/pipeline     every capture file whole
 OUT_DIR/decode       single frames (link-layer bytes), deduplicated
 OUT_DIR/tls          each TCP direction's payload in sequence order, after one control byte (fuzz-tls splits the
-                     stream and picks sides from it)
+                     stream, picks sides and whether to describe events from it)
 OUT_DIR/certificate  DER certificates from TLS 1.2 Certificate messages in the captures, and a few system roots
 """
 import base64
@@ -144,7 +144,8 @@ def main():
             if count < 60:
                 frames.add(frame)
         for stream in streams(path):
-            write(os.path.join(out, "tls"), b"\x01" + stream[:65536])
+            write(os.path.join(out, "tls"), b"\x01" + stream[:65536])   # sides alternate
+            write(os.path.join(out, "tls"), b"\x80" + stream[:65536])   # one side, events described
             for der in certificates(stream):
                 write(os.path.join(out, "certificate"), der)
     for frame in frames:
