@@ -65,8 +65,10 @@ let package = Package(
         ),
         .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
-        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding"]),
-        .testTarget(name: "StreamReassemblyTests", dependencies: ["StreamReassembly"]),
+        // A test-only classic-pcap reader shared by the decoding and reassembly tests (no libpcap).
+        .target(name: "PcapTestSupport", dependencies: ["WireFormat"], path: "Tests/PcapTestSupport"),
+        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "PcapTestSupport"]),
+        .testTarget(name: "StreamReassemblyTests", dependencies: ["StreamReassembly", "PcapTestSupport"]),
         .testTarget(name: "TLSDissectorTests", dependencies: ["TLSDissector"]),
         .testTarget(name: "TLSDecryptionTests", dependencies: ["TLSDecryption", "TLSDissector"]),
         .testTarget(

@@ -1,3 +1,4 @@
+import PcapTestSupport
 import Testing
 import WireFormat
 @testable import PacketDecoding

@@ -2,21 +2,21 @@ import Foundation
 import WireFormat
 
 /// A test-only reader for classic pcap files (not pcapng): 24-byte file header, then 16-byte record headers.
-/// The real reader lives in PacketCapture; this one only lets these tests walk the real captures
-/// (same file as in PacketDecodingTests).
-struct TestPcapFile {
-    struct Record {
-        var frame: Int
-        var timestamp: Timestamp
-        var originalLength: Int
-        var bytes: ArraySlice<UInt8>
+/// The real reader lives in PacketCapture; this one lets the decoding and reassembly tests walk the real
+/// captures without depending on libpcap.
+public struct TestPcapFile {
+    public struct Record {
+        public var frame: Int
+        public var timestamp: Timestamp
+        public var originalLength: Int
+        public var bytes: ArraySlice<UInt8>
     }
 
-    var linkType: LinkType
-    var records: [Record] = []
+    public var linkType: LinkType
+    public var records: [Record] = []
 
     /// nil when the file is not a classic pcap; stops quietly at a cut-short record.
-    init?(path: String) {
+    public init?(path: String) {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         let bytes = [UInt8](data)
         guard bytes.count >= 24 else { return nil }
@@ -51,9 +51,9 @@ struct TestPcapFile {
     }
 }
 
-enum Corpus {
+public enum Corpus {
     /// The shared corpus of real captures (see its README); tests skip when it is absent.
-    static let directory: String = {
+    public static let directory: String = {
         if let path = ProcessInfo.processInfo.environment["TLSDIAG_CORPUS"] { return path }
         // Tests/<target>/ → repository → its parent holds shared/ in the development setup.
         let here = URL(fileURLWithPath: #filePath)
@@ -61,7 +61,7 @@ enum Corpus {
         return repository.deletingLastPathComponent().appendingPathComponent("shared/corpus/real").path
     }()
 
-    static var isAvailable: Bool { FileManager.default.fileExists(atPath: directory) }
+    public static var isAvailable: Bool { FileManager.default.fileExists(atPath: directory) }
 
-    static func path(_ name: String) -> String { directory + "/" + name }
+    public static func path(_ name: String) -> String { directory + "/" + name }
 }
