@@ -65,10 +65,10 @@ let package = Package(
         ),
         .testTarget(name: "WireFormatTests", dependencies: ["WireFormat"]),
         .testTarget(name: "PacketCaptureTests", dependencies: ["PacketCapture"]),
-        // A test-only classic-pcap reader shared by the decoding and reassembly tests (no libpcap).
-        .target(name: "PcapTestSupport", dependencies: ["WireFormat"], path: "Tests/PcapTestSupport"),
-        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "PcapTestSupport"]),
-        .testTarget(name: "StreamReassemblyTests", dependencies: ["StreamReassembly", "PcapTestSupport"]),
+        // Test-only helpers shared by test targets: a classic-pcap reader (no libpcap), a seeded generator.
+        .target(name: "TestSupport", dependencies: ["WireFormat"], path: "Tests/TestSupport"),
+        .testTarget(name: "PacketDecodingTests", dependencies: ["PacketDecoding", "TestSupport"]),
+        .testTarget(name: "StreamReassemblyTests", dependencies: ["StreamReassembly", "TestSupport"]),
         .testTarget(name: "TLSDissectorTests", dependencies: ["TLSDissector"]),
         .testTarget(name: "TLSDecryptionTests", dependencies: ["TLSDecryption", "TLSDissector"]),
         .testTarget(
@@ -77,7 +77,7 @@ let package = Package(
             exclude: ["Fixtures/make-fixtures.sh"]
         ),
         .testTarget(name: "DiagnosisTests", dependencies: ["Diagnosis"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture", "TLSDecryption", "Reports"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "PacketCapture", "TLSDecryption", "Reports", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         // Runs the built executable (.build/debug/tlsdiag): exit statuses, errors, live capture in a namespace.
         .testTarget(name: "CommandLineTests"),

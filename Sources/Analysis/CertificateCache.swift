@@ -118,8 +118,7 @@ struct CertificateCache {
     mutating func findings(summaries: [CertificateSummary], unreadable: [String], sni: String?,
                            server: IPAddress, captureTime: Timestamp, trust: TrustVerdict?) -> CertificateFindings {
         guard !summaries.isEmpty else {
-            return CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni,
-                                       serverAddress: server.description, captureTime: captureTime, trust: trust)
+            return CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni, captureTime: captureTime, trust: trust)
         }
         let key = FindingsKey(fingerprints: summaries.map(\.sha256), unreadable: unreadable, sni: sni, server: server)
         let validity = summaries.map { ValidityAtTime($0, at: captureTime) }
@@ -128,8 +127,7 @@ struct CertificateCache {
             result.trust = trust
             return result
         }
-        let result = CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni,
-                                         serverAddress: server.description, captureTime: captureTime, trust: trust)
+        let result = CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni, captureTime: captureTime, trust: trust)
         if findings.count >= Self.capacity { findings.removeAll(keepingCapacity: true) }
         findings[key] = CachedFindings(findings: result, validity: validity)
         return result

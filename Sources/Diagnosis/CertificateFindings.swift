@@ -18,7 +18,7 @@ public struct CertificateFindings: Sendable {
     /// A TLS-terminating proxy or inspection product named by the issuer.
     public var interceptionProduct: String?
 
-    public init(summaries: [CertificateSummary], unreadable: [String], sni: String?, serverAddress: String,
+    public init(summaries: [CertificateSummary], unreadable: [String], sni: String?,
                 captureTime: Timestamp, trust: TrustVerdict?) {
         self.summaries = summaries
         self.unreadable = unreadable
@@ -32,7 +32,6 @@ public struct CertificateFindings: Sendable {
         notYetValid = summaries.first { captureTime < $0.notBefore }
         let soon = Timestamp(seconds: captureTime.seconds + 14 * 86_400, nanoseconds: 0)
         expiringSoon = summaries.filter { captureTime <= $0.notAfter && $0.notAfter < soon }
-        _ = serverAddress
     }
 
     public var leaf: CertificateSummary? { summaries.first }

@@ -1,3 +1,4 @@
+import TestSupport
 /// Where the regions of a pcap or pcapng file are: the file header, and each packet record's header and data, so
 /// that mutations can cut or corrupt exactly there.
 struct CaptureLayout {

@@ -117,7 +117,6 @@ struct ObservationBuilder {
 
     func diagnose() -> ConnectionReport {
         let findings = CertificateFindings(summaries: [], unreadable: [], sni: observation.clientHello?.serverName,
-                                           serverAddress: observation.server.address.description,
                                            captureTime: observation.first.timestamp, trust: nil)
         return Diagnoser(observation: observation, certificates: findings).report(id: 1)
     }

@@ -1,4 +1,4 @@
-import PcapTestSupport
+import TestSupport
 import Testing
 import WireFormat
 @testable import PacketDecoding

@@ -1,4 +1,4 @@
-import PcapTestSupport
+import TestSupport
 import Testing
 import Foundation
 import WireFormat

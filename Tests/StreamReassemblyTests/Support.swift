@@ -1,3 +1,4 @@
+import TestSupport
 import WireFormat
 import PacketDecoding
 import StreamReassembly
@@ -143,18 +144,6 @@ func feed(_ segments: [TCPSegment], into reassembler: inout TCPReassembler<Recor
     }
 }
 
-/// A small seeded generator, so that failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
 
 /// Cuts `bytes` into segments of 1...maxSize bytes: (offset, bytes).
 func cut(_ bytes: [UInt8], maxSize: Int, using generator: inout SplitMix64) -> [(Int, [UInt8])] {
