@@ -21,7 +21,7 @@ struct ConnectionTracker: TCPStreamHandler {
     private(set) var reportedEarly = false
     private var clientParser: TLSStreamParser
     private var serverParser: TLSStreamParser
-    private var payloadStopped: Set<Side> = []
+    private var payloadStopped = PerSide<Bool>()
     /// `HandshakeProgress.outcomeKnown`, nil when an event it depends on came since it was last computed.
     private var outcomeKnown: Bool?
     private let ports: Set<UInt16>
@@ -110,7 +110,7 @@ struct ConnectionTracker: TCPStreamHandler {
 
     /// A direction ended: what its parser still holds (a short non-TLS reply) is reported now.
     private mutating func flushParser(_ side: Side, at: FrameMark) {
-        guard relevance == .analyzed, !payloadStopped.contains(side) else { return }
+        guard relevance == .analyzed, payloadStopped[side] == nil else { return }
         let events = side == .client ? clientParser.finish() : serverParser.finish()
         for event in events { record(event, side: side, timestamp: at.timestamp) }
     }
@@ -163,7 +163,7 @@ struct ConnectionTracker: TCPStreamHandler {
                 relevance = .analyzed
             }
         }
-        guard !payloadStopped.contains(side) else { return .continue }
+        guard payloadStopped[side] == nil else { return .continue }
         observation.payloadBytes[side, default: 0] += bytes.count
         let events = side == .client ? clientParser.feed(bytes, frame: at.frame) : serverParser.feed(bytes, frame: at.frame)
         for event in events {
@@ -171,7 +171,7 @@ struct ConnectionTracker: TCPStreamHandler {
         }
         concludeIfDecided()
         if let stop = payloadToStop() {
-            payloadStopped.insert(stop)
+            payloadStopped[stop] = true
             return .stopPayload(stop == .client ? .clientToServer : .serverToClient)
         }
         return .continue
@@ -236,13 +236,21 @@ extension ConnectionTracker {
 
     /// Once the outcome is known nothing later changes the verdict: stop parsing payload (issue: speed).
     private mutating func payloadToStop() -> Side? {
+        guard outcomeKnown != nil || outcomeMayBeKnown else { return nil }
         let known = outcomeKnown ?? HandshakeProgress(observation).outcomeKnown
         outcomeKnown = known
         guard known else { return nil }
-        for side in [Side.client, .server] where !payloadStopped.contains(side) {
+        for side in [Side.client, .server] where payloadStopped[side] == nil {
             return side
         }
         return nil
+    }
+
+    /// A cheap necessary condition for `HandshakeProgress.outcomeKnown` without a key log: a failure needs an
+    /// alert (or, in TLS 1.3, a client record answering the server's flight); success needs the client's
+    /// encrypted records. Spares computing the progress for every handshake record.
+    private var outcomeMayBeKnown: Bool {
+        decryption != nil || !observation.alerts.isEmpty || observation.encryptedRecordCount[.client] != nil
     }
 
     private mutating func concludeIfDecided() {

@@ -96,7 +96,8 @@ public struct TrustStore: Sendable {
                 skipped += 1
                 continue
             }
-            read.append(Anchor(summary: CertificateSummary(parsed: parsed, der: der), parsed: parsed))
+            read.append(Anchor(summary: CertificateSummary(parsed: parsed, der: der, verifyingSelfSignature: false),
+                               parsed: parsed))
         }
         guard !read.isEmpty else {
             throw CertificateAnalysisError(
@@ -168,10 +169,11 @@ public enum InterceptionProducts {
 
     /// Like `product(issuing:)` with a caller's table (for example `known` plus local products).
     public static func product(issuing certificate: CertificateSummary, table: [Entry]) -> String? {
-        let values = NameText.values(of: ["O", "OU", "CN"], in: certificate.issuer).map { $0.lowercased() }
+        let values = NameText.values(of: ["O", "OU", "CN"], in: certificate.issuer).map { Array($0.lowercased().utf8) }
         for entry in table {
-            for needle in entry.issuerSubstrings where values.contains(where: { $0.contains(needle.lowercased()) }) {
-                return entry.product
+            for needle in entry.issuerSubstrings {
+                let bytes = Array(needle.lowercased().utf8)
+                if values.contains(where: { $0.containsBytes(bytes) }) { return entry.product }
             }
         }
         return nil
@@ -183,5 +185,20 @@ public enum InterceptionProducts {
             if let product = product(issuing: certificate) { return product }
         }
         return nil
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `needle` occurs in these bytes (UTF-8 substring search; `String.contains` compares by Character,
+    /// which made the interception table the slowest part of judging a chain).
+    fileprivate func containsBytes(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= count else { return false }
+        for start in 0...(count - needle.count) where self[start] == needle[0] {
+            var offset = 1
+            while offset < needle.count, self[start + offset] == needle[offset] { offset += 1 }
+            if offset == needle.count { return true }
+        }
+        return false
     }
 }

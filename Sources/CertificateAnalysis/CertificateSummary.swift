@@ -57,7 +57,9 @@ public struct CertificateSummary: Sendable, Hashable {
         self.init(parsed: parsed, der: derEncoded)
     }
 
-    init(parsed: ParsedCertificate, der: [UInt8]) {
+    /// `verifyingSelfSignature: false` (trust-store anchors, trusted by configuration) decides `isSelfSigned` by
+    /// names alone: verifying ~140 roots' own signatures at start cost more than analyzing most captures.
+    init(parsed: ParsedCertificate, der: [UInt8], verifyingSelfSignature: Bool = true) {
         var dnsNames: [String] = []
         var ipAddresses: [String] = []
         if let ext = parsed.extension(.X509ExtensionID.subjectAlternativeName) {
@@ -76,9 +78,10 @@ public struct CertificateSummary: Sendable, Hashable {
             issuerCommonName: NameText.lastValue(of: .RDNAttributeType.commonName, in: parsed.issuer),
             notBefore: parsed.notBefore, notAfter: parsed.notAfter,
             dnsNames: dnsNames, ipAddresses: ipAddresses,
-            isSelfSigned: Self.isSelfSigned(parsed, subject: subject, issuer: issuer,
-                                            subjectKeyIdentifier: subjectKeyIdentifier,
-                                            authorityKeyIdentifier: authorityKeyIdentifier),
+            isSelfSigned: verifyingSelfSignature
+                ? Self.isSelfSigned(parsed, subject: subject, issuer: issuer, subjectKeyIdentifier: subjectKeyIdentifier,
+                                    authorityKeyIdentifier: authorityKeyIdentifier)
+                : NameText.comparisonKey(subject) == NameText.comparisonKey(issuer),
             isCA: isCA, subjectKeyIdentifier: subjectKeyIdentifier, authorityKeyIdentifier: authorityKeyIdentifier,
             sha256: hex(SHA256.hash(data: der)), der: der)
     }

@@ -54,23 +54,28 @@ public struct ConnectionObservation: Sendable {
     public var clientSYN: FrameMark?
     public var clientSYNCount = 0
     public var serverSYNACK: FrameMark?
-    public var fin: [Side: FrameMark] = [:]
-    public var rst: [Side: FrameMark] = [:]
+    public var fin = PerSide<FrameMark>()
+    public var rst = PerSide<FrameMark>()
     /// Bytes never captured, per side, with the first frame after which they were missing.
-    public var missingBytes: [Side: Int] = [:]
-    public var firstGap: [Side: FrameMark] = [:]
+    public var missingBytes = PerSide<Int>()
+    public var firstGap = PerSide<FrameMark>()
     /// The connection was still open when the capture ended (or it was let go for being idle).
     public var openAtEnd = false
     /// Live capture gave up waiting after this many seconds without progress (`--handshake-timeout`).
     public var liveTimeoutSeconds: Int64?
     /// Payload bytes per side (captured, in order).
-    public var payloadBytes: [Side: Int] = [:]
+    public var payloadBytes = PerSide<Int>()
 
     // TLS
     public var timeline: [TimelineEntry] = []
     public var timelineDropped = 0
     public var clientHellos: [(hello: ClientHello, at: FrameMark)] = []
-    public var serverHellos: [(hello: ServerHello, at: FrameMark)] = []
+    public var serverHellos: [(hello: ServerHello, at: FrameMark)] = [] {
+        // Kept at hand: the pipeline asks for the version after every record of every connection.
+        didSet { negotiatedVersion = serverHello?.negotiatedVersion }
+    }
+    /// The version of the ServerHello that is not a HelloRetryRequest.
+    public private(set) var negotiatedVersion: ProtocolVersion?
     public var serverCertificates: [[UInt8]] = []
     public var serverCertificateAt: FrameMark?
     public var certificateRequestAt: FrameMark?
@@ -79,23 +84,23 @@ public struct ConnectionObservation: Sendable {
     public var clientCertificateAt: FrameMark?
     public var serverHelloDoneAt: FrameMark?
     public var clientKeyExchangeAt: FrameMark?
-    public var changeCipherSpec: [Side: FrameMark] = [:]
+    public var changeCipherSpec = PerSide<FrameMark>()
     /// First handshake record after ChangeCipherSpec per side (the encrypted Finished in TLS ≤ 1.2).
-    public var encryptedFinished: [Side: FrameMark] = [:]
+    public var encryptedFinished = PerSide<FrameMark>()
     /// Application-data records per side (TLS ≤ 1.2) or encrypted records (TLS 1.3), first ones kept.
     public var encryptedRecords: [EncryptedRecordMark] = []
-    public var encryptedRecordCount: [Side: Int] = [:]
+    public var encryptedRecordCount = PerSide<Int>()
     public var alerts: [ObservedAlert] = []
     public var notTLS: (side: Side, protocol: NonTLSProtocol, at: FrameMark)?
     public var malformed: [(side: Side, error: TLSParseError, at: FrameMark)] = []
     public var resynchronizations = 0
     public var newSessionTicketSeen = false
     /// The first NewSessionTicket per side (the server's, decrypted, confirms a TLS 1.3 client's Finished).
-    public var newSessionTicketAt: [Side: FrameMark] = [:]
+    public var newSessionTicketAt = PerSide<FrameMark>()
     /// Finished messages read in plaintext, i.e. decrypted with a key log (else see `encryptedFinished`).
-    public var finished: [Side: FrameMark] = [:]
+    public var finished = PerSide<FrameMark>()
     /// Records a key log decrypted, per side.
-    public var decryptedRecords: [Side: Int] = [:]
+    public var decryptedRecords = PerSide<Int>()
     /// Problems the pipeline met with this connection (a key log without its secrets, a failed decryption).
     public var warnings: [String] = []
 
@@ -112,7 +117,6 @@ public struct ConnectionObservation: Sendable {
     public var serverHello: ServerHello? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.hello }
     public var serverHelloAt: FrameMark? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.at }
     public var sawHelloRetryRequest: Bool { serverHellos.contains { $0.hello.isHelloRetryRequest } }
-    public var negotiatedVersion: ProtocolVersion? { serverHello?.negotiatedVersion }
     public var isTLS13: Bool { negotiatedVersion == .tls13 }
     /// A key log decrypted at least one of this connection's records.
     public var decrypted: Bool { decryptedRecords.values.contains { $0 > 0 } }

@@ -6,22 +6,25 @@ public enum HandshakeDetail {
     public static func describe(_ message: HandshakeMessage) -> String? {
         switch message {
         case .clientHello(let hello):
-            var parts = [versionList(hello.offeredVersions)]
-            let suites = hello.cipherSuites.filter { !$0.isSignalingOrGREASE }
-            parts.append("\(suites.count) suite\(suites.count == 1 ? "" : "s")")
-            parts.append(hello.serverName.map { "SNI \($0)" } ?? "no SNI")
-            if !hello.alpnProtocols.isEmpty { parts.append("ALPN \(hello.alpnProtocols.joined(separator: ", "))") }
-            if hello.offersPreSharedKey { parts.append("PSK offered") }
-            if hello.isSSLv2Format { parts.append("SSLv2 format") }
-            return parts.joined(separator: "; ")
+            // Built by appending: this runs for every ClientHello of a capture.
+            var text = versionList(hello.offeredVersions)
+            text.reserveCapacity(96)
+            var suites = 0
+            for suite in hello.cipherSuites where !suite.isSignalingOrGREASE { suites += 1 }
+            text += "; \(suites) suite" + (suites == 1 ? "" : "s")
+            if let name = hello.serverName { text += "; SNI " + name } else { text += "; no SNI" }
+            if !hello.alpnProtocols.isEmpty { text += "; ALPN " + hello.alpnProtocols.joined(separator: ", ") }
+            if hello.offersPreSharedKey { text += "; PSK offered" }
+            if hello.isSSLv2Format { text += "; SSLv2 format" }
+            return text
         case .serverHello(let hello):
             if hello.isHelloRetryRequest {
                 return hello.keyShareGroup.map { "asks for key share \($0)" } ?? "retry"
             }
-            var parts = ["\(hello.negotiatedVersion)", "\(hello.cipherSuite)"]
-            if let alpn = hello.alpnProtocol { parts.append("ALPN \(alpn)") }
-            if hello.acceptsPreSharedKey { parts.append("PSK accepted (resumption)") }
-            return parts.joined(separator: ", ")
+            var text = hello.negotiatedVersion.description + ", " + hello.cipherSuite.description
+            if let alpn = hello.alpnProtocol { text += ", ALPN " + alpn }
+            if hello.acceptsPreSharedKey { text += ", PSK accepted (resumption)" }
+            return text
         case .certificate(let certificate):
             let n = certificate.certificates.count
             return n == 0 ? "empty (no certificate)" : "\(n) certificate\(n == 1 ? "" : "s")"
@@ -37,10 +40,13 @@ public enum HandshakeDetail {
     /// `TLS 1.3, 1.2` — the first version in full, the rest by number only.
     public static func versionList(_ versions: [ProtocolVersion]) -> String {
         guard let first = versions.first else { return "no version" }
-        return ([first.description] + versions.dropFirst().map { version in
-            let text = version.description
-            return text.hasPrefix("TLS ") ? String(text.dropFirst(4)) : text
-        }).joined(separator: ", ")
+        var text = first.description
+        for version in versions.dropFirst() {
+            let name = version.description
+            text += ", "
+            text.append(contentsOf: name.hasPrefix("TLS ") ? name.dropFirst(4) : name[...])
+        }
+        return text
     }
 }
 

@@ -107,39 +107,49 @@ public struct HandshakeProgress: Sendable {
     }
 
     static func inferTLS13(_ o: ConnectionObservation) -> TLS13Inference {
-        let records = o.encryptedRecords.filter { $0.contentType == .applicationData }
-        let serverFlight = records.first { $0.side == .server }
+        // Over the (at most `encryptedRecordLimit`) application-data records in the order seen, without
+        // building arrays: this runs after every record of every TLS 1.3 connection until the outcome is known.
+        let records = o.encryptedRecords
+        func isData(_ index: Int) -> Bool { records[index].contentType == .applicationData }
+        var serverFlight: EncryptedRecordMark?
         var clientFirst: EncryptedRecordMark?
         var serverRejected: EncryptedRecordMark?
         var confirmed = false
         var clientRejected = false
         var clientSentData = false
         var clientAlertAfterHandshake: EncryptedRecordMark?
-        if let flight = serverFlight {
+        if let flightIndex = records.indices.first(where: { isData($0) && records[$0].side == .server }) {
+            serverFlight = records[flightIndex]
             // Records the client sent before the server's flight are 0-RTT early data: not an answer to it.
-            let afterFlight = records.drop { $0.side == .client || $0.at.frame < flight.at.frame }
-            clientFirst = afterFlight.first { $0.side == .client }
-            if let first = clientFirst {
+            let clientIndex = records.indices[flightIndex...].first { isData($0) && records[$0].side == .client }
+            if let clientIndex {
+                let first = records[clientIndex]
+                clientFirst = first
                 clientRejected = first.length <= alertSizedRecordLimit
-                if !clientRejected {
-                    let afterClient = afterFlight.drop { $0.at.frame <= first.at.frame }
-                    let serverAfter = afterClient.filter { $0.side == .server }
-                    if let next = serverAfter.first, next.length <= alertSizedRecordLimit,
-                       !serverAfter.dropFirst().contains(where: { $0.length > alertSizedRecordLimit }) {
-                        serverRejected = next
-                    }
-                    // A client-certificate flight is several records, so client records alone confirm only
-                    // when there are more of them than such a flight has.
-                    confirmed = serverAfter.contains { $0.length > alertSizedRecordLimit }
-                        || afterClient.filter { $0.side == .client }.count >= 4
-                    // A client record larger than an alert after its first one is data (or the rest of a
-                    // client-certificate flight, which the server's answer then confirms or rejects).
-                    let later = afterClient.filter { $0.side == .client }
-                    clientSentData = later.contains { $0.length > alertSizedRecordLimit }
-                    if let firstLater = later.first, firstLater.length <= alertSizedRecordLimit {
-                        clientAlertAfterHandshake = firstLater
+                // What came after the client's first record: from the first record (since the server's flight)
+                // with a later frame.
+                let start = records.indices[flightIndex...].first { isData($0) && records[$0].at.frame > first.at.frame }
+                var serverCount = 0, serverLarge = false, clientCount = 0
+                for index in (start ?? records.endIndex)..<records.endIndex where !clientRejected && isData(index) {
+                    let record = records[index]
+                    let alertSized = record.length <= alertSizedRecordLimit
+                    if record.side == .server {
+                        if serverCount == 0, alertSized { serverRejected = record }
+                        if !alertSized { serverLarge = true }
+                        serverCount += 1
+                    } else {
+                        if clientCount == 0, alertSized { clientAlertAfterHandshake = record }
+                        // A client record larger than an alert after its first one is data (or the rest of a
+                        // client-certificate flight, which the server's answer then confirms or rejects).
+                        if !alertSized { clientSentData = true }
+                        clientCount += 1
                     }
                 }
+                // The server rejected when its only answers are alert-sized, the first one first.
+                if serverLarge { serverRejected = nil }
+                // A client-certificate flight is several records, so client records alone confirm only
+                // when there are more of them than such a flight has.
+                confirmed = serverLarge || clientCount >= 4
             }
         }
         return TLS13Inference(serverFlight: serverFlight, clientFirst: clientFirst, clientRejected: clientRejected,

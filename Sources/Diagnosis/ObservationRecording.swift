@@ -75,6 +75,7 @@ extension ConnectionObservation {
             break
         }
         if encryptedRecords.count < Self.encryptedRecordLimit {
+            if encryptedRecords.isEmpty { encryptedRecords.reserveCapacity(Self.encryptedRecordLimit) }
             encryptedRecords.append(record)
             let count = encryptedRecords.filter { $0.side == record.side }.count
             if count <= 6 {
@@ -99,11 +100,11 @@ extension ConnectionObservation {
     public mutating func swapRoles() {
         swap(&client, &server)
         func flip(_ side: Side) -> Side { side == .client ? .server : .client }
-        fin = Dictionary(uniqueKeysWithValues: fin.map { (flip($0.key), $0.value) })
-        rst = Dictionary(uniqueKeysWithValues: rst.map { (flip($0.key), $0.value) })
-        missingBytes = Dictionary(uniqueKeysWithValues: missingBytes.map { (flip($0.key), $0.value) })
-        firstGap = Dictionary(uniqueKeysWithValues: firstGap.map { (flip($0.key), $0.value) })
-        payloadBytes = Dictionary(uniqueKeysWithValues: payloadBytes.map { (flip($0.key), $0.value) })
+        fin = fin.swapped()
+        rst = rst.swapped()
+        missingBytes = missingBytes.swapped()
+        firstGap = firstGap.swapped()
+        payloadBytes = payloadBytes.swapped()
         timeline = timeline.map { var entry = $0; entry.from = flip(entry.from); return entry }
     }
 
