@@ -26,6 +26,8 @@ struct ConnectionTracker: TCPStreamHandler {
     private var outcomeKnown: Bool?
     private let ports: Set<UInt16>
     private let sink: ConclusionSink?
+    /// The events array `receive` fills, kept (empty) between calls so that parsing allocates none per segment.
+    private var scratchEvents: [TLSEvent] = []
     /// Present when a key log was given (ConnectionDecryption.swift).
     private var decryption: ConnectionDecryption?
 
@@ -165,10 +167,18 @@ struct ConnectionTracker: TCPStreamHandler {
         }
         guard payloadStopped[side] == nil else { return .continue }
         observation.payloadBytes[side, default: 0] += bytes.count
-        let events = side == .client ? clientParser.feed(bytes, frame: at.frame) : serverParser.feed(bytes, frame: at.frame)
+        var events = scratchEvents
+        scratchEvents = []
+        if side == .client {
+            clientParser.feed(bytes, frame: at.frame, into: &events)
+        } else {
+            serverParser.feed(bytes, frame: at.frame, into: &events)
+        }
         for event in events {
             record(event, side: side, timestamp: at.timestamp)
         }
+        events.removeAll(keepingCapacity: true)
+        scratchEvents = events
         concludeIfDecided()
         if let stop = payloadToStop() {
             payloadStopped[stop] = true

@@ -42,11 +42,22 @@ public enum HandshakeDetail {
         guard let first = versions.first else { return "no version" }
         var text = first.description
         for version in versions.dropFirst() {
-            let name = version.description
             text += ", "
-            text.append(contentsOf: name.hasPrefix("TLS ") ? name.dropFirst(4) : name[...])
+            text += shortName(version)
         }
         return text
+    }
+
+    /// `1.2` for TLS 1.2; other versions in full.
+    private static func shortName(_ version: ProtocolVersion) -> String {
+        switch version {
+        case .tls13: "1.3"
+        case .tls12: "1.2"
+        case .tls11: "1.1"
+        case .tls10: "1.0"
+        default:
+            version.description.hasPrefix("TLS ") ? String(version.description.dropFirst(4)) : version.description
+        }
     }
 }
 

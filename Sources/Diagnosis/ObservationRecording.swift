@@ -77,7 +77,8 @@ extension ConnectionObservation {
         if encryptedRecords.count < Self.encryptedRecordLimit {
             if encryptedRecords.isEmpty { encryptedRecords.reserveCapacity(Self.encryptedRecordLimit) }
             encryptedRecords.append(record)
-            let count = encryptedRecords.filter { $0.side == record.side }.count
+            var count = 0
+            for kept in encryptedRecords where kept.side == record.side { count += 1 }
             if count <= 6 {
                 addTimeline(TimelineEntry(from: record.side, kind: .encrypted, message: "EncryptedRecord",
                                           frame: record.at.frame, timestamp: record.at.timestamp,

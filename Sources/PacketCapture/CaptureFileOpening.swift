@@ -39,9 +39,13 @@ enum CaptureFileMagic {
 struct OpenedCapture {
     var handle: OpaquePointer
     var format: String
+    /// stdio's buffer for the file, to be freed after `pcap_close` (nil when stdio chose its own).
+    var streamBuffer: UnsafeMutableRawPointer?
 }
 
 extension OpenedCapture {
+    static let streamBufferSize = 1 << 20
+
     /// Opens `path` for reading; errno becomes plain words.
     static func open(path: String) throws(CaptureError) -> OpenedCapture {
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
@@ -91,17 +95,21 @@ extension OpenedCapture {
             throw CaptureError(code: .cannotOpen, message: "\(name): \(Libpcap.errnoText(code))")
         }
         // libpcap reads each packet with fread: stdio's default 4 KB buffer makes that one read(2) per few
-        // packets. A 1 MB buffer (stdio allocates and frees it) makes it one per ~700 packets.
-        setvbuf(file, nil, _IOFBF, 1 << 20)
+        // packets; a 1 MB one, one per ~700 packets. (glibc ignores the size unless it is given the buffer.)
+        let streamBuffer = malloc(streamBufferSize)
+        if let streamBuffer {
+            setvbuf(file, streamBuffer.assumingMemoryBound(to: CChar.self), _IOFBF, streamBufferSize)
+        }
         var errorBuffer = Libpcap.errorBuffer()
         let precision = UInt32(PCAP_TSTAMP_PRECISION_NANO)
         guard let handle = pcap_fopen_offline_with_tstamp_precision(file, precision, &errorBuffer) else {
             fclose(file)
+            free(streamBuffer)
             throw openFailure(name: name, firstBytes: firstBytes, libpcapMessage: Libpcap.string(errorBuffer))
         }
         let format = firstBytes.flatMap(CaptureFileMagic.format(of:))
             ?? (pcap_major_version(handle) == 1 ? "pcapng" : "pcap")
-        return OpenedCapture(handle: handle, format: format)
+        return OpenedCapture(handle: handle, format: format, streamBuffer: streamBuffer)
     }
 
     private static func openFailure(name: String, firstBytes: [UInt8]?, libpcapMessage: String) -> CaptureError {

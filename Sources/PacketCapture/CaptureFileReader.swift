@@ -27,6 +27,7 @@ public final class CaptureFileReader {
     /// confined to one thread (and `source` never escapes), so exclusivity cannot be violated.
     @exclusivity(unchecked) private var source: Source
     private let handle: OpaquePointer
+    private let streamBuffer: UnsafeMutableRawPointer?
 
     /// All that changes per packet, in one value: one exclusive access per packet.
     private struct Source {
@@ -77,6 +78,7 @@ public final class CaptureFileReader {
         self.format = opened.format
         self.snapshotLength = Int(pcap_snapshot(opened.handle))
         self.handle = opened.handle
+        self.streamBuffer = opened.streamBuffer
         let puller = PacketPuller(handle: opened.handle, nanosecondStamps: true)
         self.linkType = puller.linkType
         self.source = Source(puller: puller)
@@ -95,7 +97,10 @@ public final class CaptureFileReader {
         }
     }
 
-    deinit { pcap_close(handle) }
+    deinit {
+        pcap_close(handle)  // closes the file, which no longer uses the buffer
+        free(streamBuffer)
+    }
 
     /// The next packet, or nil at the end (or at an unreadable rest, which becomes a warning).
     /// `bytes` views a buffer reused by the next call.

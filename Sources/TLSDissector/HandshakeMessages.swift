@@ -37,6 +37,8 @@ public struct ClientHello: Sendable, Hashable {
     public var offeredVersions: [ProtocolVersion] {
         let listed = supportedVersions.filter { !$0.isGREASE }
         if !listed.isEmpty {
+            // Clients list newest first; sort (stably) only when one did not.
+            if zip(listed, listed.dropFirst()).allSatisfy({ $0.recency >= $1.recency }) { return listed }
             return listed.enumerated()
                 .sorted { ($0.element.recency, $1.offset) > ($1.element.recency, $0.offset) }
                 .map(\.element)

@@ -63,11 +63,19 @@ public struct TLSStreamParser: Sendable {
 
     /// Feeds in-order bytes that ended in `frame`; returns what they completed.
     public mutating func feed(_ bytes: ArraySlice<UInt8>, frame: Int) -> [TLSEvent] {
-        lastFrame = frame
         var events: [TLSEvent] = []
-        if !pendingEvents.isEmpty { swap(&events, &pendingEvents) }
-        process(bytes, frame: frame, into: &events)
+        feed(bytes, frame: frame, into: &events)
         return events
+    }
+
+    /// Like `feed(_:frame:)`, appending to `events`: a caller that reuses one array allocates none per call.
+    public mutating func feed(_ bytes: ArraySlice<UInt8>, frame: Int, into events: inout [TLSEvent]) {
+        lastFrame = frame
+        if !pendingEvents.isEmpty {
+            events.append(contentsOf: pendingEvents)
+            pendingEvents.removeAll()
+        }
+        process(bytes, frame: frame, into: &events)
     }
 
     /// `count` bytes were lost here. Inside the current record's body the parser stays in sync (a handshake
