@@ -12,6 +12,9 @@ struct ReassemblyCore {
     @usableFromInline private(set) var bufferedBytes = 0
     /// Capture time as far as the packets have told it (never going back).
     private var clock: Timestamp?
+    /// No entry can be idle until the clock passes this (the least recently active entry's deadline when it was
+    /// last asked; entries only become more recent), so most packets skip the idle check.
+    private var noneIdleUntil: Timestamp?
 
     @usableFromInline
     init(limits: ReassemblyLimits) {
@@ -129,11 +132,18 @@ struct ReassemblyCore {
 
     /// True when the entry has had no packet for the idle timeout.
     @usableFromInline
-    func isIdle(_ ref: Int) -> Bool {
+    mutating func isIdle(_ ref: Int) -> Bool {
         guard let clock else { return false }
+        if let notBefore = noneIdleUntil, !(notBefore < clock) { return false }
         let last = table.lastActivity(ref)
         let (deadline, overflow) = last.seconds.addingReportingOverflow(max(0, context.limits.idleTimeoutSeconds))
-        return !overflow && Timestamp(seconds: deadline, nanoseconds: last.nanoseconds) < clock
+        let idleAfter = overflow ? Timestamp(seconds: .max, nanoseconds: 0) : Timestamp(seconds: deadline, nanoseconds: last.nanoseconds)
+        guard idleAfter < clock else {
+            // `ref` is the least recently active entry when the caller asks: nothing else can be idle before it.
+            if ref == table.oldest { noneIdleUntil = idleAfter }
+            return false
+        }
+        return true
     }
 
     @usableFromInline
@@ -150,6 +160,7 @@ struct ReassemblyCore {
 
     @usableFromInline
     mutating func removeAll() {
+        noneIdleUntil = nil
         table = ConnectionTable()
         bufferedBytes = 0
     }
