@@ -36,7 +36,7 @@ public struct CaptureSummary: Sendable {
 public struct AnalysisReport: Sendable {
     public var capture: CaptureSummary
     /// In order of first packet; `id` is the 1-based position.
-    public var connections: [ConnectionReport]
+    public var connections: ConnectionList
     /// Where trusted roots came from (`/etc/ssl/certs/ca-certificates.crt`), or nil: trust not judged.
     public var trustSource: String?
     /// How many roots that bundle held.
@@ -46,7 +46,7 @@ public struct AnalysisReport: Sendable {
     /// Connections judged but not listed (past `AnalysisOptions.maxReportedConnections`): counted only.
     public var unlistedConnections: ConnectionCounts
 
-    public init(capture: CaptureSummary, connections: [ConnectionReport], trustSource: String?,
+    public init(capture: CaptureSummary, connections: ConnectionList, trustSource: String?,
                 trustRootCount: Int? = nil, crossConnectionFindings: [String] = [],
                 unlistedConnections: ConnectionCounts = ConnectionCounts()) {
         self.capture = capture
@@ -57,9 +57,22 @@ public struct AnalysisReport: Sendable {
         self.unlistedConnections = unlistedConnections
     }
 
+    /// With the connections as values (tests, reports built by hand).
+    public init(capture: CaptureSummary, connections: [ConnectionReport], trustSource: String?,
+                trustRootCount: Int? = nil, crossConnectionFindings: [String] = [],
+                unlistedConnections: ConnectionCounts = ConnectionCounts()) {
+        self.init(capture: capture, connections: ConnectionList(connections), trustSource: trustSource,
+                  trustRootCount: trustRootCount, crossConnectionFindings: crossConnectionFindings,
+                  unlistedConnections: unlistedConnections)
+    }
+
     /// Every connection judged, listed or not: what the summary counts.
-    public var totals: ConnectionCounts { ConnectionCounts(connections) + unlistedConnections }
+    public var totals: ConnectionCounts {
+        var listed = ConnectionCounts()
+        for digest in connections.digests { listed.add(cause: digest.cause, established: digest.established) }
+        return listed + unlistedConnections
+    }
 
     /// At least one connection failed (exit status 1).
-    public var anyFailed: Bool { unlistedConnections.failed > 0 || connections.contains(where: \.failed) }
+    public var anyFailed: Bool { unlistedConnections.failed > 0 || connections.digests.contains { $0.cause != .ok } }
 }

@@ -28,6 +28,12 @@ public struct AnalysisOptions: Sendable {
     /// capture warning), so that a capture of millions of connections keeps memory bounded: the pretty JSON of
     /// 20,000 connections is already about 40 MB, and a person reads the incident summary, not the list.
     public var maxReportedConnections = 20_000
+    /// Listed reports held in memory; those judged later wait in an unlinked temporary file (in `$TMPDIR`) until
+    /// they are rendered, so that memory stays flat as captures grow. 0 spills every report.
+    public var maxResidentReports = 2_000
+    /// Where that temporary file goes (nil: `$TMPDIR`, else `/tmp`); where no file can be made, reports stay
+    /// in memory.
+    public var temporaryDirectory: String? = nil
 
     public init() {}
 
@@ -45,7 +51,7 @@ public struct Analyzer {
     private var certificates = CertificateCache()
     private var sink: ConclusionSink?
     /// Judged connections, in order of closing; numbered by first packet at the end.
-    private var reports: [ConnectionReport] = []
+    private var listing: ConnectionListBuilder
     /// Judged past `maxReportedConnections`: counted only.
     private var unlisted = ConnectionCounts()
     private var concludedForLive: [ConnectionReport] = []
@@ -55,6 +61,8 @@ public struct Analyzer {
 
     public init(options: AnalysisOptions) {
         self.options = options
+        self.listing = ConnectionListBuilder(residentLimit: options.maxResidentReports,
+                                             directory: options.temporaryDirectory)
         let sink: ConclusionSink? = options.reportEarly ? ConclusionSink() : nil
         self.sink = sink
         let ports = options.ports
@@ -111,7 +119,7 @@ public struct Analyzer {
     /// Ends the analysis: every open connection is judged as of the capture's end.
     public mutating func finish(capture: CaptureSummary) -> AnalysisReport {
         let shard = finishShard()
-        return Self.assemble(capture: capture, reports: shard.reports, unlisted: shard.unlisted,
+        return Self.assemble(capture: capture, listings: [shard.listing], unlisted: shard.unlisted,
                              packetWarnings: counters.warnings, statistics: shard.statistics, options: options)
     }
 
@@ -120,7 +128,7 @@ public struct Analyzer {
 
     /// What one analyzer (or one shard of a sharded analysis) found, before numbering and cross-connection findings.
     struct ShardResult: Sendable {
-        var reports: [ConnectionReport]
+        var listing: ConnectionListBuilder.Part
         /// Judged past `maxReportedConnections`: counted only.
         var unlisted: ConnectionCounts
         var statistics: ReassemblyStatistics
@@ -140,29 +148,31 @@ public struct Analyzer {
             judge(closed.handler.tracker)
         }
         collectConcluded()
-        defer { reports = [] }
-        return ShardResult(reports: reports, unlisted: unlisted, statistics: reassembler.statistics)
+        return ShardResult(listing: listing.take(), unlisted: unlisted, statistics: reassembler.statistics)
     }
 
     /// The report: connections in order of first packet and numbered so, the findings across connections, the
     /// capture's warnings.
-    static func assemble(capture: CaptureSummary, reports: [ConnectionReport], unlisted: ConnectionCounts,
+    static func assemble(capture: CaptureSummary, listings: [ConnectionListBuilder.Part], unlisted: ConnectionCounts,
                          packetWarnings: [String], statistics: ReassemblyStatistics,
                          options: AnalysisOptions) -> AnalysisReport {
-        var all = reports
+        var all = ConnectionList(parts: listings)
         var unlisted = unlisted
-        all.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
+        all.sortByFirstPacket()
         // Shards each keep up to the cap: the list keeps the earliest connections, the rest are counted.
-        if all.count > options.maxReportedConnections {
-            for report in all[options.maxReportedConnections...] { unlisted.add(report) }
-            all.removeSubrange(options.maxReportedConnections...)
+        for digest in all.removeEntries(after: options.maxReportedConnections) {
+            unlisted.add(cause: digest.cause, established: digest.established)
         }
-        for index in all.indices { all[index].id = index + 1 }
-        PeerContext.annotate(&all)
-        if capture.endedEarly {
-            for index in all.indices where all[index].endedBy == .captureEnd || all[index].endedBy == .open {
-                all[index].warnings.append("the capture file ends early (see the capture's warnings): this connection was still open, its last packets are missing")
-            }
+        var annotations = ConnectionList.Annotations()
+        annotations.captureEndedEarly = capture.endedEarly
+        annotations.peerChoices = PeerContext.choices(all.digests.map {
+            PeerContext.Outcome(server: $0.server, cause: $0.cause, version: $0.version, cipherSuite: $0.cipherSuite)
+        })
+        all.setAnnotations(annotations)
+        let answers = all.digests.enumerated().compactMap { index, digest -> CertificateConsistency.Answer? in
+            guard let sni = digest.sni, let sha256 = digest.leafSHA256, let subject = digest.leafSubject else { return nil }
+            return CertificateConsistency.Answer(connection: index + 1, sni: sni, server: digest.server,
+                                                 leafSHA256: sha256, leafSubject: subject)
         }
         var summary = capture
         summary.warnings += packetWarnings + reassemblyWarnings(statistics, limits: options.reassemblyLimits)
@@ -175,7 +185,7 @@ public struct Analyzer {
         }
         return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore?.source,
                               trustRootCount: options.trustStore?.rootCount,
-                              crossConnectionFindings: CertificateConsistency.findings(all),
+                              crossConnectionFindings: CertificateConsistency.findings(answers),
                               unlistedConnections: unlisted)
     }
 
@@ -201,7 +211,7 @@ public struct Analyzer {
     private mutating func judge(_ tracker: ConnectionTracker) {
         guard tracker.isReportable, !tracker.reportedEarly else { return }
         let report = diagnose(tracker.observation, id: 0)
-        if reports.count < options.maxReportedConnections { reports.append(report) } else { unlisted.add(report) }
+        if listing.count < options.maxReportedConnections { listing.append(report) } else { unlisted.add(report) }
     }
 
     private mutating func collectConcluded() {

@@ -14,10 +14,14 @@ public struct ConnectionCounts: Sendable, Hashable {
     }
 
     public mutating func add(_ report: ConnectionReport) {
+        add(cause: report.cause, established: report.established)
+    }
+
+    public mutating func add(cause: Cause, established isEstablished: Bool) {
         connections += 1
-        if report.established { established += 1 }
-        if report.failed { failed += 1 }
-        byCause[report.cause, default: 0] += 1
+        if isEstablished { established += 1 }
+        if cause != .ok { failed += 1 }
+        byCause[cause, default: 0] += 1
     }
 
     public static func + (lhs: ConnectionCounts, rhs: ConnectionCounts) -> ConnectionCounts {

@@ -76,15 +76,15 @@ public final class ShardedAnalyzer {
     /// Ends the analysis: every open connection is judged as of the capture's end.
     public func finish(capture: CaptureSummary) -> AnalysisReport {
         let results = collect()
-        var reports: [ConnectionReport] = []
+        var listings: [ConnectionListBuilder.Part] = []
         var unlisted = ConnectionCounts()
         var statistics = ReassemblyStatistics()
         for result in results {
-            reports += result.reports
+            listings.append(result.listing)
             unlisted = unlisted + result.unlisted
             statistics.add(result.statistics)
         }
-        return Analyzer.assemble(capture: capture, reports: reports, unlisted: unlisted,
+        return Analyzer.assemble(capture: capture, listings: listings, unlisted: unlisted,
                                  packetWarnings: counters.warnings, statistics: statistics, options: options)
     }
 
@@ -205,7 +205,7 @@ final class ShardWorker: Sendable {
     func result() -> Analyzer.ShardResult {
         done.wait()
         done.signal()  // a second call returns at once
-        return outcome.withLock { $0 } ?? Analyzer.ShardResult(reports: [], unlisted: ConnectionCounts(), statistics: ReassemblyStatistics())
+        return outcome.withLock { $0 } ?? Analyzer.ShardResult(listing: ConnectionListBuilder.Part(), unlisted: ConnectionCounts(), statistics: ReassemblyStatistics())
     }
 }
 

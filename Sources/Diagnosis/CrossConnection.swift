@@ -1,38 +1,79 @@
 import PacketDecoding
+import TLSDissector
 
 /// Mismatch explanations gain what other clients of the same server got: "other clients got TLS 1.3,
 /// TLS_AES_128_GCM_SHA256; this client offered only ...".
 public enum PeerContext {
+    /// What a successful connection chose, by server.
+    public struct Outcome: Sendable {
+        public var server: Endpoint
+        public var cause: Cause
+        public var version: ProtocolVersion?
+        public var cipherSuite: CipherSuite?
+        public init(server: Endpoint, cause: Cause, version: ProtocolVersion?, cipherSuite: CipherSuite?) {
+            self.server = server
+            self.cause = cause
+            self.version = version
+            self.cipherSuite = cipherSuite
+        }
+    }
+
     public static func annotate(_ reports: inout [ConnectionReport]) {
+        let choices = choices(reports.map { Outcome(server: $0.server, cause: $0.cause, version: $0.version, cipherSuite: $0.cipherSuite) })
+        for index in reports.indices { annotate(&reports[index], choices: choices) }
+    }
+
+    /// Per server, the (up to three) version and suite pairs its successful clients got, most frequent first:
+    /// `TLS 1.3, TLS_AES_128_GCM_SHA256 (12×); ...`.
+    public static func choices(_ outcomes: some Sequence<Outcome>) -> [Endpoint: String] {
         var chosen: [Endpoint: [String: Int]] = [:]
-        for report in reports where report.cause == .ok {
-            guard let version = report.version, let suite = report.cipherSuite else { continue }
-            chosen[report.server, default: [:]]["\(version), \(suite)", default: 0] += 1
+        for outcome in outcomes where outcome.cause == .ok {
+            guard let version = outcome.version, let suite = outcome.cipherSuite else { continue }
+            chosen[outcome.server, default: [:]]["\(version), \(suite)", default: 0] += 1
         }
-        guard !chosen.isEmpty else { return }
-        for index in reports.indices {
-            let cause = reports[index].cause
-            guard cause == .cipherMismatch || cause == .protocolVersionMismatch,
-                  let seen = chosen[reports[index].server] else { continue }
+        return chosen.mapValues { seen in
             let top = seen.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
-            let list = top.map { "\($0.key) (\($0.value)×)" }.joined(separator: "; ")
-            reports[index].explanation += " Other clients of this server in the capture succeeded with \(list)."
+            return top.map { "\($0.key) (\($0.value)×)" }.joined(separator: "; ")
         }
+    }
+
+    /// A mismatch explanation gains what other clients of its server got.
+    public static func annotate(_ report: inout ConnectionReport, choices: [Endpoint: String]) {
+        guard report.cause == .cipherMismatch || report.cause == .protocolVersionMismatch,
+              let list = choices[report.server] else { return }
+        report.explanation += " Other clients of this server in the capture succeeded with \(list)."
     }
 }
 
 /// One name answered with different certificates across connections: a stale backend behind a load balancer,
 /// or something intercepting some of the traffic.
 public enum CertificateConsistency {
-    public static func findings(_ reports: [ConnectionReport]) -> [String] {
-        struct Seen { var fingerprint: String; var subject: String; var servers: Set<String>; var firstConnection: Int }
+    /// A connection's name and the certificate it was answered with.
+    public struct Answer: Sendable {
+        public var connection: Int
+        public var sni: String
+        public var server: Endpoint
+        public var leafSHA256: String
+        public var leafSubject: String
+        public init(connection: Int, sni: String, server: Endpoint, leafSHA256: String, leafSubject: String) {
+            self.connection = connection
+            self.sni = sni
+            self.server = server
+            self.leafSHA256 = leafSHA256
+            self.leafSubject = leafSubject
+        }
+    }
+
+    /// `answers` in connection order.
+    private struct Seen { var fingerprint: String; var subject: String; var servers: Set<String>; var firstConnection: Int }
+
+    public static func findings(_ answers: some Sequence<Answer>) -> [String] {
         var bySNI: [String: [String: Seen]] = [:]
-        for report in reports {
-            guard let sni = report.sni, let leaf = report.certificates.first else { continue }
-            var entry = bySNI[sni, default: [:]][leaf.sha256]
-                ?? Seen(fingerprint: leaf.sha256, subject: leaf.subject, servers: [], firstConnection: report.id)
-            entry.servers.insert(report.server.description)
-            bySNI[sni, default: [:]][leaf.sha256] = entry
+        for answer in answers {
+            var entry = bySNI[answer.sni, default: [:]][answer.leafSHA256]
+                ?? Seen(fingerprint: answer.leafSHA256, subject: answer.leafSubject, servers: [], firstConnection: answer.connection)
+            entry.servers.insert(answer.server.description)
+            bySNI[answer.sni, default: [:]][answer.leafSHA256] = entry
         }
         var result: [String] = []
         for (sni, certificates) in bySNI.sorted(by: { $0.key < $1.key }) where certificates.count > 1 {

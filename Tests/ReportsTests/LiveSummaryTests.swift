@@ -14,7 +14,7 @@ struct LiveSummaryTests {
     }
 
     @Test func countsAndGroupsLikeTheFileReport() throws {
-        let summary = Self.summary(of: Fixtures.incident().connections)
+        let summary = Self.summary(of: Array(Fixtures.incident().connections))
         #expect(summary.connections == 7)
         #expect(summary.established == 2)
         #expect(summary.failed == 5)

@@ -24,7 +24,7 @@ struct MarkdownReport {
         lines += bulletSection("Capture warnings", report.capture.warnings)
         lines += bulletSection("Findings across connections", report.crossConnectionFindings)
         if !failed.isEmpty {
-            let (full, brief) = FailureGroup.split(report.connections)
+            let (full, brief) = FailureGroup.split(Array(report.connections))
             lines += ["", "## Failed connections"]
             for connection in full { lines += block(connection, clock: clock) }
             if !brief.isEmpty {
@@ -73,7 +73,7 @@ struct MarkdownReport {
     }
 
     func incidentSummary(clock: Clock) -> [String] {
-        let groups = FailureGroup.groups(report.connections)
+        let groups = FailureGroup.groups(Array(report.connections))
         guard !groups.isEmpty else {
             let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
             return noneFailed ? ["", "## Incident summary", "", "No handshake failed."] : []

@@ -22,7 +22,7 @@ struct TextReport {
         lines += bulletSection("Findings across connections", report.crossConnectionFindings)
 
         if !failed.isEmpty {
-            let (full, brief) = FailureGroup.split(report.connections)
+            let (full, brief) = FailureGroup.split(Array(report.connections))
             lines.append("")
             lines.append("Failed connections (\(TextLayout.grouped(failed.count)))")
             for connection in full {
@@ -91,7 +91,7 @@ struct TextReport {
             let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
             return noneFailed ? ["Incident summary: no handshake failed."] : []
         }
-        let groups = FailureGroup.groups(report.connections)
+        let groups = FailureGroup.groups(Array(report.connections))
         var lines = ["Incident summary: \(TextLayout.plural(failedCount, "failed connection")) in "
                      + "\(TextLayout.plural(groups.count, "group")) (server, SNI, cause), most frequent first"]
         let countWidth = groups.map { TextLayout.grouped($0.count).count }.max() ?? 1

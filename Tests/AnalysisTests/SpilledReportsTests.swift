@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+import WireFormat
+import PacketDecoding
+import PacketCapture
+import TLSDissector
+import CertificateAnalysis
+import Diagnosis
+@testable import Analysis
+
+/// Past `maxResidentReports`, reports wait in a temporary file until they are rendered. A report must read back
+/// exactly as it was, whatever the capture, the number of workers, or whether a temporary file can be made.
+@Suite struct SpilledReportsTests {
+    @Test(arguments: ShardingTests.captures)
+    func spilledReportsReadBackAsKept(_ url: URL) throws {
+        let kept: AnalysisReport
+        do {
+            kept = try ShardingTests.analyze(url, workers: nil)
+        } catch is CaptureError {
+            return  // unreadable by libpcap: nothing to compare
+        }
+        var options = AnalysisOptions()
+        options.maxResidentReports = 0
+        let expected = ShardingTests.text(kept)
+        for workers in [nil, 2] as [Int?] {
+            let spilled = try Self.analyze(url, options: options, workers: workers)
+            #expect(ShardingTests.text(spilled) == expected, "\(url.lastPathComponent), workers \(String(describing: workers))")
+        }
+    }
+
+    @Test func everyFieldSurvivesTheRoundTrip() throws {
+        var table = CertificateTable()
+        for report in Self.reports() {
+            var bytes: [UInt8] = []
+            ReportCoding.encode(report, certificates: &table, into: &bytes)
+            let decoded = try #require(ReportCoding.decode(bytes[...], certificates: table))
+            #expect(Self.dumped(decoded) == Self.dumped(report))
+            // Cut anywhere, the bytes never decode into something else, and never trap.
+            for cut in stride(from: 0, to: bytes.count, by: 7) {
+                #expect(ReportCoding.decode(bytes[..<cut], certificates: table) == nil)
+            }
+        }
+    }
+
+    @Test func withoutATemporaryDirectoryReportsStayInMemory() throws {
+        let url = CaptureFixtures.samples.appendingPathComponent("incident.pcap")
+        let expected = ShardingTests.text(try ShardingTests.analyze(url, workers: nil))
+        #expect(SpillFile(directory: "/nonexistent/tlsdiag-test") == nil)
+        var options = AnalysisOptions()
+        options.maxResidentReports = 0
+        options.temporaryDirectory = "/nonexistent/tlsdiag-test"
+        #expect(ShardingTests.text(try Self.analyze(url, options: options, workers: nil)) == expected)
+    }
+
+    @Test func theListKeepsOnlyItsDigestsInMemory() throws {
+        var builder = ConnectionListBuilder(residentLimit: 1)
+        for report in Self.reports() { builder.append(report) }
+        let part = builder.take()
+        #expect(part.resident.count == 1)
+        #expect(part.store.file != nil)
+        let list = ConnectionList(parts: [part])
+        #expect(list.count == Self.reports().count)
+        #expect(list.map(Self.dumped) == Self.reports().map(Self.dumped))
+    }
+
+    // MARK: Helpers
+
+    static func analyze(_ url: URL, options: AnalysisOptions, workers: Int?) throws -> AnalysisReport {
+        let reader = try CaptureFileReader(path: url.path)
+        var packets: [CapturedPacket] = []
+        while let packet = reader.nextPacket() {
+            var owned = packet
+            owned.bytes = ArraySlice(Array(packet.bytes))
+            packets.append(owned)
+        }
+        return ShardingTests.analyze(packets, options: options, workers: workers, name: url.lastPathComponent,
+                                     format: reader.format, linkType: reader.linkType, warnings: reader.warnings)
+    }
+
+    static func dumped(_ report: ConnectionReport) -> String {
+        var text = ""
+        dump(report, to: &text)
+        return text
+    }
+
+    /// Reports with every optional field present (IPv6, escapes and non-ASCII in strings, every trust verdict).
+    static func reports() -> [ConnectionReport] {
+        let client = Endpoint(address: IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 1), port: 50_000)
+        let server = Endpoint(address: IPAddress(10, 0, 0, 2), port: 443)
+        let time = Timestamp(seconds: 1_764_000_000, nanoseconds: 123_456_789)
+        let certificate = CertificateSummary(
+            subject: "CN=\u{1b}[31mevil, O=Ex\u{e4}mple", issuer: "CN=CA", subjectCommonName: "evil",
+            issuerCommonName: nil, notBefore: time, notAfter: Timestamp(seconds: -5, nanoseconds: 0),
+            dnsNames: ["a.example", "*.b.example"], ipAddresses: ["10.0.0.2"], isSelfSigned: true, isCA: false,
+            subjectKeyIdentifier: [1, 2, 3], authorityKeyIdentifier: nil, sha256: "ab" + String(repeating: "0", count: 62),
+            der: [0x30, 0x82, 0x01])
+        let verdicts: [TrustVerdict?] = [
+            nil, .trusted(root: "CN=Root"), .unknownCA(root: "CN=Other"), .incompleteChain(missing: "CN=Inter"),
+            .expired(subject: "CN=x", notAfter: time), .notYetValid(subject: "CN=y", notBefore: time),
+            .undetermined(reason: "RSA-PSS"),
+        ]
+        return verdicts.enumerated().map { index, verdict in
+            var report = ConnectionReport(id: index + 1, client: client, server: server, firstFrame: index,
+                                          lastFrame: index + 40, firstPacket: time, lastPacket: time)
+            report.sni = index == 0 ? nil : "api.example.test\n#2 fake line"
+            report.offeredVersions = [.tls13, .tls12, ProtocolVersion(rawValue: 0x7f17)]
+            report.version = .tls12
+            report.offeredCipherSuites = [CipherSuite(rawValue: 0x1301), CipherSuite(rawValue: 0xc02f)]
+            report.cipherSuite = CipherSuite(rawValue: 0xc02f)
+            report.alpnOffered = ["h2", ""]
+            report.alpn = "h2"
+            report.timeline = [
+                TimelineEntry(from: .client, kind: .handshakeMessage, message: "ClientHello", frame: 3, timestamp: time,
+                              detail: "TLS 1.3, 1.2; 2 suites"),
+                TimelineEntry(from: .server, kind: .tcp, message: "RST", frame: 9, timestamp: time),
+            ]
+            report.established = index % 2 == 0
+            report.stage = "after ServerHello"
+            report.alert = AlertReport(from: .server, level: index == 1 ? nil : .fatal,
+                                       description: AlertDescription(rawValue: 48), encrypted: index == 1, frame: 7)
+            report.endedBy = .captureEnd
+            report.cause = Cause(rawValue: "a_cause_\(index)")
+            report.explanation = "Why, in \u{1F600} words."
+            report.nextSteps = ["openssl s_client -connect 10.0.0.2:443", "check"]
+            report.certificates = index == 0 ? [] : [certificate, certificate]
+            report.warnings = ["w"]
+            report.resumed = true
+            report.helloRetryRequest = index == 3
+            report.trust = verdict
+            report.decrypted = true
+            return report
+        }
+    }
+}
