@@ -1,0 +1,63 @@
+// JSON written member by member, with the layout `JSONWriter.write` gives the same value as a tree: for the
+// report's root, whose connections are written one at a time.
+
+extension JSONWriter {
+    /// An object laid out one member per line (pretty) or inline (compact): `{`, then `member` for each,
+    /// then `closeObject`. Only for objects that hold an array or object (those never fit on one line).
+    mutating func openObject() {
+        stream.bytes.append(UInt8(ascii: "{"))
+    }
+
+    /// A member's key; `indent` is the member's level (the object's plus one).
+    mutating func member(_ key: StaticString, indent: Int, first: Bool = false) {
+        if pretty {
+            newline(indent, comma: !first)
+        } else if !first {
+            stream.bytes.append(UInt8(ascii: ","))
+        }
+        self.key(key)
+    }
+
+    mutating func closeObject(indent: Int) {
+        if pretty { newline(indent, comma: false) }
+        stream.bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// `object`'s members, at `indent`, in an object opened with `openObject`.
+    mutating func members(_ object: JSONObject, indent: Int, first: Bool) {
+        for (index, member) in object.members.enumerated() {
+            if pretty {
+                newline(indent, comma: !first || index > 0)
+            } else if !first || index > 0 {
+                stream.bytes.append(UInt8(ascii: ","))
+            }
+            writeString(member.key)
+            ascii(pretty ? ": " : ":")
+            write(member.value, indent: indent)
+        }
+    }
+
+    /// An array of `count` objects that hold arrays or objects (connections): one per line when pretty.
+    /// `element` writes the one at an index and returns false to stop early (the output went away).
+    mutating func array(count: Int, indent: Int, element: (inout JSONWriter, Int) -> Bool) {
+        guard count > 0 else { ascii("[]"); return }
+        stream.bytes.append(UInt8(ascii: "["))
+        for index in 0..<count {
+            if pretty {
+                newline(indent + 1, comma: index > 0)
+            } else if index > 0 {
+                stream.bytes.append(UInt8(ascii: ","))
+            }
+            guard element(&self, index) else { return }
+        }
+        if pretty { newline(indent, comma: false) }
+        stream.bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// `"key": ` (pretty) or `"key":`; the key is ASCII that JSON needs no escape for.
+    private mutating func key(_ key: StaticString) {
+        stream.bytes.append(UInt8(ascii: "\""))
+        ascii(key)
+        ascii(pretty ? "\": " : "\":")
+    }
+}
