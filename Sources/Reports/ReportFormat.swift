@@ -50,7 +50,9 @@ public enum ReportRenderer {
 
     /// One connection as a JSON object on one line (live `--format json`, JSON Lines).
     public static func jsonLine(_ connection: ConnectionReport) -> String {
-        JSONReport.connection(connection).serialized(pretty: false)
+        var writer = JSONWriter(pretty: false, stream: ReportStream(output: nil))
+        writer.writeConnection(connection, indent: 0)
+        return writer.stream.text
     }
 
     /// One connection as a short text block (live text output): a failure in full, a healthy handshake

@@ -73,6 +73,21 @@ final class RecordedOutput: ReportOutput {
                 == JSONReport.document(empty, toolVersion: "0.1.0").serialized(pretty: true))
     }
 
+    @Test func eachConnectionIsWrittenAsItsTreeWouldBe() {
+        var generator = HostileFuzzTests.Generator(state: 0x15_0a)
+        for round in 0..<400 {
+            let c = RandomConnections.make(&generator, id: round + 1)
+            for pretty in [true, false] {
+                var writer = JSONWriter(pretty: pretty, stream: ReportStream(output: nil))
+                writer.writeConnection(c, indent: pretty ? 2 : 0)
+                var tree = JSONWriter(pretty: pretty, stream: ReportStream(output: nil))
+                tree.write(JSONReport.connection(c), indent: pretty ? 2 : 0)
+                #expect(writer.stream.text == tree.stream.text, "round \(round), pretty: \(pretty)")
+            }
+            #expect(ReportRenderer.jsonLine(c) == JSONReport.connection(c).serialized(), "round \(round)")
+        }
+    }
+
     /// The one-line form is laid out as `TextLayout.fit` lays out the header parts and the verdict.
     @Test func oneLineIsTheFittedHeaderAndVerdict() {
         var generator = HostileFuzzTests.Generator(state: 0x0e_11)

@@ -1,5 +1,6 @@
 // JSON written member by member, with the layout `JSONWriter.write` gives the same value as a tree: for the
-// report's root, whose connections are written one at a time.
+// report's root, whose connections are written one at a time, and for each connection, whose tree would cost
+// more to build and free than its text costs to write.
 
 extension JSONWriter {
     /// An object laid out one member per line (pretty) or inline (compact): `{`, then `member` for each,
@@ -37,8 +38,9 @@ extension JSONWriter {
         }
     }
 
-    /// An array of `count` objects that hold arrays or objects (connections): one per line when pretty.
-    /// `element` writes the one at an index and returns false to stop early (the output went away).
+    /// An array of `count` objects that hold arrays or objects (connections, certificates), or of flat objects
+    /// written inline (handshake rows): one per line when pretty. `element` writes the one at an index and
+    /// returns false to stop early (the output went away).
     mutating func array(count: Int, indent: Int, element: (inout JSONWriter, Int) -> Bool) {
         guard count > 0 else { ascii("[]"); return }
         stream.bytes.append(UInt8(ascii: "["))
@@ -52,6 +54,55 @@ extension JSONWriter {
         }
         if pretty { newline(indent, comma: false) }
         stream.bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An array of strings: on one line when short, else one per line.
+    mutating func stringArray(_ strings: some Collection<String>, indent: Int) {
+        guard !strings.isEmpty else { ascii("[]"); return }
+        if !pretty || Self.fitsOnOneLine(strings.lazy.map(JSONValue.string), keyBytes: 0, budget: 72) {
+            stream.bytes.append(UInt8(ascii: "["))
+            for (index, text) in strings.enumerated() {
+                if index > 0 { ascii(pretty ? ", " : ",") }
+                writeString(text)
+            }
+            stream.bytes.append(UInt8(ascii: "]"))
+            return
+        }
+        stream.bytes.append(UInt8(ascii: "["))
+        for (index, text) in strings.enumerated() {
+            newline(indent + 1, comma: index > 0)
+            writeString(text)
+        }
+        newline(indent, comma: false)
+        stream.bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// An object of scalars: on one line when short, else one member per line.
+    mutating func scalarObject(_ members: KeyValuePairs<StaticString, JSONValue>, indent: Int) {
+        let keyBytes = members.reduce(0) { $0 + $1.key.utf8CodeUnitCount + 4 }
+        let inline = !pretty || Self.fitsOnOneLine(members.lazy.map(\.value), keyBytes: keyBytes, budget: 72)
+        stream.bytes.append(UInt8(ascii: "{"))
+        for (index, member) in members.enumerated() {
+            if inline {
+                if index > 0 { ascii(pretty ? ", " : ",") }
+            } else {
+                newline(indent + 1, comma: index > 0)
+            }
+            key(member.key)
+            write(member.value, indent: indent + 1)
+        }
+        if !inline { newline(indent, comma: false) }
+        stream.bytes.append(UInt8(ascii: "}"))
+    }
+
+    /// A member of an object written on one line (a row of an array), with `openObject` and `closeRow`.
+    mutating func rowMember(_ key: StaticString, first: Bool = false) {
+        if !first { ascii(pretty ? ", " : ",") }
+        self.key(key)
+    }
+
+    mutating func closeRow() {
+        stream.bytes.append(UInt8(ascii: "}"))
     }
 
     /// `"key": ` (pretty) or `"key":`; the key is ASCII that JSON needs no escape for.
