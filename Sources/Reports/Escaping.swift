@@ -196,6 +196,26 @@ public enum MarkdownText {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// `cell(text)` appended as UTF-8. Inside a line (no line start), prose escapes each markdown character
+    /// on its own, so plain text is done in one pass over its bytes.
+    static func appendCell(_ text: String, to bytes: inout [UInt8]) {
+        guard TerminalText.isPlain(text) else {
+            bytes.append(contentsOf: cell(text).utf8)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "#"), UInt8(ascii: "|"),
+                 UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"):
+                bytes.append(UInt8(ascii: "\\"))
+            default:
+                break
+            }
+            bytes.append(byte)
+        }
+    }
+
     /// A table cell of prose.
     public static func cell(_ text: String, limit: Int? = nil) -> String {
         prose(text, limit: limit, lineStart: false)     // `|` is among prose's escapes

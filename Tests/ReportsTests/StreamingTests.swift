@@ -111,6 +111,30 @@ final class RecordedOutput: ReportOutput {
     }
 }
 
+@Suite struct MarkdownRowTests {
+    @Test func rowsWrittenAsBytesAreTheGeneralRows() {
+        var generator = HostileFuzzTests.Generator(state: 0x3d_0e)
+        let report = MarkdownReport(report: Fixtures.incident(), toolVersion: "0.1.0", trustRootCount: nil)
+        for round in 0..<600 {
+            var c = RandomConnections.make(&generator, id: round + 1)
+            if generator.next(4) == 0 { c.sni = ["", " lead", "trail ", "a|b", "a`b", "back\\slash"][generator.next(6)] }
+            let clock = Clock(showsDate: generator.next(2) == 0)
+            var stream = ReportStream(output: nil)
+            report.writeConnectionRow(c, clock: clock, to: &stream)
+            #expect(stream.text == report.connectionRow(c, clock: clock), "round \(round)")
+        }
+    }
+
+    @Test(arguments: [
+        ("api.example.test", true), ("", false), (" api", false), ("api ", false), ("a|b", false), ("a`b", false),
+        ("a\\b", false), ("é", false), (String(repeating: "a", count: 200), true), (String(repeating: "a", count: 201), false),
+    ])
+    func plainCodeSpans(sni: String, plain: Bool) {
+        #expect(MarkdownReport.isPlainCode(sni) == plain)
+        if plain { #expect(MarkdownText.code(sni, inTable: true, limit: ConnectionText.nameLimit) == "`\(sni)`") }
+    }
+}
+
 /// Fixture connections with random fields: plain names, hostile ones, long ones (past the 200-character cut),
 /// names that start with a combining mark, IPv6 ends, random times, timelines and certificates.
 enum RandomConnections {

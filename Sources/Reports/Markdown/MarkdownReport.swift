@@ -187,7 +187,7 @@ struct MarkdownReport {
         stream.line("| # | Client | Server | SNI | Time (UTC) | Result |")
         stream.line("| ---: | --- | --- | --- | --- | --- |")
         for c in connections {
-            stream.line(connectionRow(c, clock: clock))
+            writeConnectionRow(c, clock: clock, to: &stream)
             stream.flushIfFull()
             if stream.isClosed { return }
         }
