@@ -39,22 +39,22 @@ public enum TerminalText {
     /// `escape(text, limit:)` appended as UTF-8. Returns its width in columns (Characters) when the text is plain
     /// printable ASCII, nil when the width must be counted from the escaped text.
     @discardableResult
-    static func appendEscaped(_ text: String, limit: Int? = nil, to bytes: inout [UInt8]) -> Int? {
+    static func appendEscaped(_ text: String, limit: Int? = nil, to stream: inout ReportStream) -> Int? {
         guard isPlain(text) else {
-            bytes.append(contentsOf: escape(text, limit: limit).utf8)
+            stream.append(escape(text, limit: limit))
             return nil
         }
         let count = text.utf8.count
         guard let limit, limit > 0, count > limit else {
-            bytes.append(contentsOf: text.utf8)
+            stream.append(text)
             return count
         }
-        let start = bytes.count
-        bytes.append(contentsOf: text.utf8.prefix(limit))
-        bytes.append(contentsOf: "…[".utf8)
-        ByteText.appendDecimal(count - limit, to: &bytes)
-        bytes.append(contentsOf: " more]".utf8)
-        return bytes.count - start - 2       // "…" is three bytes, one column
+        let start = stream.count
+        stream.append(text.prefix(limit))
+        stream.append("…[" as StaticString)
+        ByteText.appendDecimal(count - limit, to: &stream)
+        stream.append(" more]" as StaticString)
+        return stream.count - start - 2       // "…" is three bytes, one column
     }
 
     /// Printable ASCII without a backslash: `escape` returns it unchanged. Most of what a capture carries.
@@ -198,9 +198,9 @@ public enum MarkdownText {
 
     /// `cell(text)` appended as UTF-8. Inside a line (no line start), prose escapes each markdown character
     /// on its own, so plain text is done in one pass over its bytes.
-    static func appendCell(_ text: String, to bytes: inout [UInt8]) {
+    static func appendCell(_ text: String, to stream: inout ReportStream) {
         guard TerminalText.isPlain(text) else {
-            bytes.append(contentsOf: cell(text).utf8)
+            stream.append(cell(text))
             return
         }
         for byte in text.utf8 {
@@ -208,11 +208,11 @@ public enum MarkdownText {
             case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
                  UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "#"), UInt8(ascii: "|"),
                  UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"):
-                bytes.append(UInt8(ascii: "\\"))
+                stream.append(byte: UInt8(ascii: "\\"))
             default:
                 break
             }
-            bytes.append(byte)
+            stream.append(byte: byte)
         }
     }
 

@@ -26,9 +26,9 @@ import PacketDecoding
     ])
     func escapesLikeTheScalarPath(input: String, expected: String) {
         #expect(TerminalText.escape(input) == expected)
-        var bytes: [UInt8] = []
-        let width = TerminalText.appendEscaped(input, to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        var stream = ReportStream(output: nil)
+        let width = TerminalText.appendEscaped(input, to: &stream)
+        #expect(stream.text == expected)
         #expect(width == (TerminalText.isPlain(input) ? expected.count : nil))
     }
 
@@ -59,9 +59,9 @@ import PacketDecoding
     ])
     func limitsCutCharactersAndSayHowMany(input: String, limit: Int, expected: String) {
         #expect(TerminalText.escape(input, limit: limit) == expected)
-        var bytes: [UInt8] = []
-        let width = TerminalText.appendEscaped(input, limit: limit, to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == expected)
+        var stream = ReportStream(output: nil)
+        let width = TerminalText.appendEscaped(input, limit: limit, to: &stream)
+        #expect(stream.text == expected)
         if let width { #expect(width == expected.count) }
     }
 
@@ -71,9 +71,9 @@ import PacketDecoding
             let text = Self.randomText(&generator)
             let limit = [nil, 1, 7, 40][generator.next(4)]
             let escaped = TerminalText.escape(text, limit: limit)
-            var bytes: [UInt8] = []
-            let width = TerminalText.appendEscaped(text, limit: limit, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == escaped)
+            var stream = ReportStream(output: nil)
+            let width = TerminalText.appendEscaped(text, limit: limit, to: &stream)
+            #expect(stream.text == escaped)
             if let width { #expect(width == escaped.count) }
             #expect(TextLayout.columns(escaped) == escaped.count)
             #expect(TextLayout.columns(text) == text.count)
@@ -166,9 +166,9 @@ import PacketDecoding
 @Suite struct ByteTextTests {
     @Test(arguments: [0, 7, -7, 10, 99, 100, 1_000_000, Int.max, Int.min, Int.min + 1])
     func decimalsAreStringOfInt(value: Int) {
-        var bytes: [UInt8] = []
-        ByteText.appendDecimal(value, to: &bytes)
-        #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        var stream = ReportStream(output: nil)
+        ByteText.appendDecimal(value, to: &stream)
+        #expect(stream.text == String(value))
     }
 
     @Test func timesAreTimestampsOwnText() {
@@ -191,15 +191,15 @@ import PacketDecoding
             times.append(Timestamp(seconds: seconds, nanoseconds: UInt32(generator.next(1_000_000_000))))
         }
         for time in times {
-            var bytes: [UInt8] = []
-            ByteText.appendTimeOfDay(time, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == time.timeOfDay, "\(time)")
-            bytes = []
-            ByteText.appendDate(time, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == time.date, "\(time)")
-            bytes = []
-            ByteText.appendRFC3339(time, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == time.rfc3339, "\(time)")
+            var stream = ReportStream(output: nil)
+            ByteText.appendTimeOfDay(time, to: &stream)
+            #expect(stream.text == time.timeOfDay, "\(time)")
+            stream = ReportStream(output: nil)
+            ByteText.appendDate(time, to: &stream)
+            #expect(stream.text == time.date, "\(time)")
+            stream = ReportStream(output: nil)
+            ByteText.appendRFC3339(time, to: &stream)
+            #expect(stream.text == time.rfc3339, "\(time)")
         }
     }
 
@@ -217,9 +217,9 @@ import PacketDecoding
             endpoints.append(Endpoint(address: IPAddress(ipv4: value), port: UInt16(generator.next(65_536))))
         }
         for endpoint in endpoints {
-            var bytes: [UInt8] = []
-            ByteText.appendEndpoint(endpoint, to: &bytes)
-            #expect(String(decoding: bytes, as: UTF8.self) == endpoint.description)
+            var stream = ReportStream(output: nil)
+            ByteText.appendEndpoint(endpoint, to: &stream)
+            #expect(stream.text == endpoint.description)
             #expect(ByteText.addressText(endpoint.address) == endpoint.address.description)
         }
     }

@@ -80,14 +80,14 @@ extension JSONWriter {
     }
 
     private mutating func integer(_ value: Int) {
-        ByteText.appendDecimal(value, to: &stream.bytes)
+        ByteText.appendDecimal(value, to: &stream)
     }
 
     /// RFC 3339 text needs no JSON escape.
     private mutating func timestamp(_ time: Timestamp) {
-        stream.bytes.append(UInt8(ascii: "\""))
-        ByteText.appendRFC3339(time, to: &stream.bytes)
-        stream.bytes.append(UInt8(ascii: "\""))
+        stream.append(byte: UInt8(ascii: "\""))
+        ByteText.appendRFC3339(time, to: &stream)
+        stream.append(byte: UInt8(ascii: "\""))
     }
 
     private mutating func endpoint(_ endpoint: Endpoint, indent: Int) {

@@ -6,7 +6,7 @@ extension JSONWriter {
     /// An object laid out one member per line (pretty) or inline (compact): `{`, then `member` for each,
     /// then `closeObject`. Only for objects that hold an array or object (those never fit on one line).
     mutating func openObject() {
-        stream.bytes.append(UInt8(ascii: "{"))
+        stream.append(byte: UInt8(ascii: "{"))
     }
 
     /// A member's key; `indent` is the member's level (the object's plus one).
@@ -14,14 +14,14 @@ extension JSONWriter {
         if pretty {
             newline(indent, comma: !first)
         } else if !first {
-            stream.bytes.append(UInt8(ascii: ","))
+            stream.append(byte: UInt8(ascii: ","))
         }
         self.key(key)
     }
 
     mutating func closeObject(indent: Int) {
         if pretty { newline(indent, comma: false) }
-        stream.bytes.append(UInt8(ascii: "}"))
+        stream.append(byte: UInt8(ascii: "}"))
     }
 
     /// `object`'s members, at `indent`, in an object opened with `openObject`.
@@ -30,7 +30,7 @@ extension JSONWriter {
             if pretty {
                 newline(indent, comma: !first || index > 0)
             } else if !first || index > 0 {
-                stream.bytes.append(UInt8(ascii: ","))
+                stream.append(byte: UInt8(ascii: ","))
             }
             writeString(member.key)
             ascii(pretty ? ": " : ":")
@@ -43,45 +43,45 @@ extension JSONWriter {
     /// returns false to stop early (the output went away).
     mutating func array(count: Int, indent: Int, element: (inout JSONWriter, Int) -> Bool) {
         guard count > 0 else { ascii("[]"); return }
-        stream.bytes.append(UInt8(ascii: "["))
+        stream.append(byte: UInt8(ascii: "["))
         for index in 0..<count {
             if pretty {
                 newline(indent + 1, comma: index > 0)
             } else if index > 0 {
-                stream.bytes.append(UInt8(ascii: ","))
+                stream.append(byte: UInt8(ascii: ","))
             }
             guard element(&self, index) else { return }
         }
         if pretty { newline(indent, comma: false) }
-        stream.bytes.append(UInt8(ascii: "]"))
+        stream.append(byte: UInt8(ascii: "]"))
     }
 
     /// An array of strings: on one line when short, else one per line.
     mutating func stringArray(_ strings: some Collection<String>, indent: Int) {
         guard !strings.isEmpty else { ascii("[]"); return }
         if !pretty || Self.fitsOnOneLine(strings.lazy.map(JSONValue.string), keyBytes: 0, budget: 72) {
-            stream.bytes.append(UInt8(ascii: "["))
+            stream.append(byte: UInt8(ascii: "["))
             for (index, text) in strings.enumerated() {
                 if index > 0 { ascii(pretty ? ", " : ",") }
                 writeString(text)
             }
-            stream.bytes.append(UInt8(ascii: "]"))
+            stream.append(byte: UInt8(ascii: "]"))
             return
         }
-        stream.bytes.append(UInt8(ascii: "["))
+        stream.append(byte: UInt8(ascii: "["))
         for (index, text) in strings.enumerated() {
             newline(indent + 1, comma: index > 0)
             writeString(text)
         }
         newline(indent, comma: false)
-        stream.bytes.append(UInt8(ascii: "]"))
+        stream.append(byte: UInt8(ascii: "]"))
     }
 
     /// An object of scalars: on one line when short, else one member per line.
     mutating func scalarObject(_ members: KeyValuePairs<StaticString, JSONValue>, indent: Int) {
         let keyBytes = members.reduce(0) { $0 + $1.key.utf8CodeUnitCount + 4 }
         let inline = !pretty || Self.fitsOnOneLine(members.lazy.map(\.value), keyBytes: keyBytes, budget: 72)
-        stream.bytes.append(UInt8(ascii: "{"))
+        stream.append(byte: UInt8(ascii: "{"))
         for (index, member) in members.enumerated() {
             if inline {
                 if index > 0 { ascii(pretty ? ", " : ",") }
@@ -92,7 +92,7 @@ extension JSONWriter {
             write(member.value, indent: indent + 1)
         }
         if !inline { newline(indent, comma: false) }
-        stream.bytes.append(UInt8(ascii: "}"))
+        stream.append(byte: UInt8(ascii: "}"))
     }
 
     /// A member of an object written on one line (a row of an array), with `openObject` and `closeRow`.
@@ -102,12 +102,12 @@ extension JSONWriter {
     }
 
     mutating func closeRow() {
-        stream.bytes.append(UInt8(ascii: "}"))
+        stream.append(byte: UInt8(ascii: "}"))
     }
 
     /// `"key": ` (pretty) or `"key":`; the key is ASCII that JSON needs no escape for.
     private mutating func key(_ key: StaticString) {
-        stream.bytes.append(UInt8(ascii: "\""))
+        stream.append(byte: UInt8(ascii: "\""))
         ascii(key)
         ascii(pretty ? "\": " : "\":")
     }

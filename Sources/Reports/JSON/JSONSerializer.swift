@@ -32,7 +32,7 @@ struct JSONWriter {
         switch value {
         case .null: ascii("null")
         case .bool(let flag): ascii(flag ? "true" : "false")
-        case .int(let value): ByteText.appendDecimal(value, to: &stream.bytes)
+        case .int(let value): ByteText.appendDecimal(value, to: &stream)
         case .double(let value): number(JSONValue.numberText(value))
         case .string(let text): writeString(text)
         case .array(let elements): writeArray(elements, indent: indent)
@@ -43,17 +43,17 @@ struct JSONWriter {
     private mutating func writeArray(_ elements: [JSONValue], indent: Int) {
         guard !elements.isEmpty else { ascii("[]"); return }
         if !pretty || Self.fitsOnOneLine(elements, keyBytes: 0, budget: 72) {
-            stream.bytes.append(UInt8(ascii: "["))
+            stream.append(byte: UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { ascii(pretty ? ", " : ",") }
                 write(element, indent: indent)
             }
-            stream.bytes.append(UInt8(ascii: "]"))
+            stream.append(byte: UInt8(ascii: "]"))
             return
         }
         // Rows of flat objects (handshake messages) read best one per line, however long.
         let rows = elements.allSatisfy(Self.isFlatObject)
-        stream.bytes.append(UInt8(ascii: "["))
+        stream.append(byte: UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
             newline(indent + 1, comma: index > 0)
             if rows, case .object(let object) = element {
@@ -63,7 +63,7 @@ struct JSONWriter {
             }
         }
         newline(indent, comma: false)
-        stream.bytes.append(UInt8(ascii: "]"))
+        stream.append(byte: UInt8(ascii: "]"))
     }
 
     private mutating func writeObject(_ object: JSONObject, indent: Int) {
@@ -74,7 +74,7 @@ struct JSONWriter {
             writeInlineObject(object)
             return
         }
-        stream.bytes.append(UInt8(ascii: "{"))
+        stream.append(byte: UInt8(ascii: "{"))
         for (index, member) in members.enumerated() {
             newline(indent + 1, comma: index > 0)
             writeString(member.key)
@@ -82,19 +82,19 @@ struct JSONWriter {
             write(member.value, indent: indent + 1)
         }
         newline(indent, comma: false)
-        stream.bytes.append(UInt8(ascii: "}"))
+        stream.append(byte: UInt8(ascii: "}"))
     }
 
     /// On one line: `{"a": 1, "b": "x"}` (pretty mode, objects of scalars only) or `{"a":1,"b":"x"}` (compact).
-    mutating func writeInlineObject(_ object: JSONObject) {
-        stream.bytes.append(UInt8(ascii: "{"))
+    private mutating func writeInlineObject(_ object: JSONObject) {
+        stream.append(byte: UInt8(ascii: "{"))
         for (index, member) in object.members.enumerated() {
             if index > 0 { ascii(pretty ? ", " : ",") }
             writeString(member.key)
             ascii(pretty ? ": " : ":")
             write(member.value, indent: 0)
         }
-        stream.bytes.append(UInt8(ascii: "}"))
+        stream.append(byte: UInt8(ascii: "}"))
     }
 
     private static func isFlatObject(_ value: JSONValue) -> Bool {
@@ -113,10 +113,10 @@ struct JSONWriter {
             // `,` `\n` and the indentation, copied at once.
             let start = comma ? 0 : 1
             if indent + 2 <= lineBreak.count {
-                stream.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: lineBreak[start..<(indent + 2)]))
+                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<(indent + 2)]))
             } else {
-                stream.bytes.append(contentsOf: lineBreak[start..<2])
-                stream.bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent))
+                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<2]))
+                for _ in 0..<indent { stream.append(byte: UInt8(ascii: " ")) }
             }
         }
     }
@@ -130,7 +130,7 @@ struct JSONWriter {
     }
 
     private mutating func number(_ text: String) {
-        stream.bytes.append(contentsOf: text.utf8)
+        stream.append(text)
     }
 
     /// Scalars only, and short: `["h2", "http/1.1"]`, `{"ip": "10.0.0.1", "port": 50068}`, one handshake
@@ -149,11 +149,11 @@ struct JSONWriter {
     }
 
     mutating func writeString(_ text: String) {
-        stream.bytes.append(UInt8(ascii: "\""))
+        stream.append(byte: UInt8(ascii: "\""))
         // Fast path: printable ASCII without quote or backslash is copied as is.
         let copied = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
             for byte in buffer where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C { return false }
-            stream.bytes.append(contentsOf: buffer)
+            stream.append(buffer)
             return true
         }
         if copied != true {
@@ -161,18 +161,18 @@ struct JSONWriter {
                 switch scalar.value {
                 case 0x22: ascii("\\\"")
                 case 0x5C: ascii("\\\\")
-                case 0x20...0x7E: stream.bytes.append(UInt8(scalar.value))
+                case 0x20...0x7E: stream.append(byte: UInt8(scalar.value))
                 case 0x00...0x1F, 0x7F...0x9F: unicodeEscape(scalar.value)
                 default:
                     if TerminalText.isInvisibleOrReordering(scalar) {
                         unicodeEscape(scalar.value)
                     } else {
-                        if let encoded = UTF8.encode(scalar) { stream.bytes.append(contentsOf: encoded) }
+                        if let encoded = UTF8.encode(scalar) { for byte in encoded { stream.append(byte: byte) } }
                     }
                 }
             }
         }
-        stream.bytes.append(UInt8(ascii: "\""))
+        stream.append(byte: UInt8(ascii: "\""))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -189,10 +189,10 @@ struct JSONWriter {
     }
 
     private mutating func hex4(_ value: UInt32) {
-        stream.bytes.append(UInt8(ascii: "\\"))
-        stream.bytes.append(UInt8(ascii: "u"))
+        stream.append(byte: UInt8(ascii: "\\"))
+        stream.append(byte: UInt8(ascii: "u"))
         for shift in stride(from: 12, through: 0, by: -4) {
-            stream.bytes.append(Self.hexDigits[Int((value >> UInt32(shift)) & 0xF)])
+            stream.append(byte: Self.hexDigits[Int((value >> UInt32(shift)) & 0xF)])
         }
     }
 }

@@ -12,11 +12,11 @@ extension MarkdownReport {
         }
         stream.startLine()
         stream.append("| ")
-        ByteText.appendDecimal(c.id, to: &stream.bytes)
+        ByteText.appendDecimal(c.id, to: &stream)
         stream.append(" | `")
-        ByteText.appendEndpoint(c.client, to: &stream.bytes)
+        ByteText.appendEndpoint(c.client, to: &stream)
         stream.append("` | `")
-        ByteText.appendEndpoint(c.server, to: &stream.bytes)
+        ByteText.appendEndpoint(c.server, to: &stream)
         stream.append("` | ")
         if let sni = c.sni {
             stream.append(byte: UInt8(ascii: "`"))
@@ -27,19 +27,19 @@ extension MarkdownReport {
         }
         stream.append(" | ")
         if clock.showsDate {
-            ByteText.appendDate(c.firstPacket, to: &stream.bytes)
+            ByteText.appendDate(c.firstPacket, to: &stream)
             stream.append(byte: UInt8(ascii: " "))
         }
-        ByteText.appendTimeOfDay(c.firstPacket, to: &stream.bytes)
+        ByteText.appendTimeOfDay(c.firstPacket, to: &stream)
         stream.append(" | ")
         if c.failed {
-            MarkdownText.appendCell(Wording.verdict(c), to: &stream.bytes)
+            MarkdownText.appendCell(Wording.verdict(c), to: &stream)
         } else {
             // `Wording.negotiated`, a cell piece by piece (cells escape character by character).
             var pieces = 0
             func piece(_ text: String) {
                 if pieces > 0 { stream.append(", ") }
-                MarkdownText.appendCell(text, to: &stream.bytes)
+                MarkdownText.appendCell(text, to: &stream)
                 pieces += 1
             }
             if let version = c.version { piece(version.description) }
@@ -51,7 +51,7 @@ extension MarkdownReport {
         }
         for (index, warning) in c.warnings.enumerated() {
             stream.append(index == 0 ? "; warnings: " : "; ")
-            MarkdownText.appendCell(warning, to: &stream.bytes)
+            MarkdownText.appendCell(warning, to: &stream)
         }
         stream.append(" |")
     }

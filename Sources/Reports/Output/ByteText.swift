@@ -9,8 +9,8 @@ enum ByteText {
     fileprivate static let zero = UInt8(ascii: "0")
 
     /// `String(value)`.
-    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        withDigits(to: &bytes) { digits in
+    static func appendDecimal(_ value: Int, to stream: inout ReportStream) {
+        withDigits(to: &stream) { digits in
             if value < 0 { digits.put(UInt8(ascii: "-")) }
             digits.put(value.magnitude, width: 1)
         }
@@ -27,13 +27,13 @@ enum ByteText {
     }
 
     /// `192.0.2.1:443`; IPv6 as `Endpoint.description` writes it.
-    static func appendEndpoint(_ endpoint: Endpoint, to bytes: inout [UInt8]) {
+    static func appendEndpoint(_ endpoint: Endpoint, to stream: inout ReportStream) {
         guard !endpoint.address.isIPv6 else {
-            bytes.append(contentsOf: endpoint.description.utf8)
+            stream.append(endpoint.description)
             return
         }
         let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
-        withDigits(to: &bytes) { digits in
+        withDigits(to: &stream) { digits in
             digits.put(value >> 24, width: 1)
             digits.put(UInt8(ascii: "."))
             digits.put((value >> 16) & 0xff, width: 1)
@@ -64,12 +64,12 @@ enum ByteText {
     }
 
     /// `03:12:04.118` (`Timestamp.timeOfDay`).
-    static func appendTimeOfDay(_ time: Timestamp, to bytes: inout [UInt8]) {
+    static func appendTimeOfDay(_ time: Timestamp, to stream: inout ReportStream) {
         guard let civil = Civil(time) else {
-            bytes.append(contentsOf: time.timeOfDay.utf8)
+            stream.append(time.timeOfDay)
             return
         }
-        withDigits(to: &bytes) { digits in
+        withDigits(to: &stream) { digits in
             civil.putTime(&digits)
             digits.put(UInt8(ascii: "."))
             digits.put(UInt(time.nanoseconds / 1_000_000), width: 3)
@@ -77,21 +77,21 @@ enum ByteText {
     }
 
     /// `2026-11-29` (`Timestamp.date`).
-    static func appendDate(_ time: Timestamp, to bytes: inout [UInt8]) {
+    static func appendDate(_ time: Timestamp, to stream: inout ReportStream) {
         guard let civil = Civil(time) else {
-            bytes.append(contentsOf: time.date.utf8)
+            stream.append(time.date)
             return
         }
-        withDigits(to: &bytes) { civil.putDate(&$0) }
+        withDigits(to: &stream) { civil.putDate(&$0) }
     }
 
     /// `2026-11-29T03:12:04.118000Z` (`Timestamp.rfc3339`).
-    static func appendRFC3339(_ time: Timestamp, to bytes: inout [UInt8]) {
+    static func appendRFC3339(_ time: Timestamp, to stream: inout ReportStream) {
         guard let civil = Civil(time) else {
-            bytes.append(contentsOf: time.rfc3339.utf8)
+            stream.append(time.rfc3339)
             return
         }
-        withDigits(to: &bytes) { digits in
+        withDigits(to: &stream) { digits in
             civil.putDate(&digits)
             digits.put(UInt8(ascii: "T"))
             civil.putTime(&digits)
@@ -128,11 +128,11 @@ enum ByteText {
         }
     }
 
-    private static func withDigits(to bytes: inout [UInt8], _ write: (inout Digits) -> Void) {
+    private static func withDigits(to stream: inout ReportStream, _ write: (inout Digits) -> Void) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
             var digits = Digits(buffer: buffer)
             write(&digits)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<digits.count]))
+            stream.append(UnsafeBufferPointer(rebasing: buffer[..<digits.count]))
         }
     }
 

@@ -41,7 +41,7 @@ struct LineFitter {
             stream.append(separator)
             lineWidth += separatorWidth
         }
-        stream.bytes.append(contentsOf: part.bytes)
+        stream.append(part.bytes)
         lineWidth += partWidth
         lineHasPart = true
     }
@@ -52,16 +52,16 @@ struct LineFitter {
 /// once a part holds other text (a capture's non-ASCII name), its width is counted from the finished part,
 /// as `String.count` counts it.
 struct TextPart {
-    private(set) var bytes: [UInt8] = []
+    private(set) var bytes = ReportStream(output: nil)
     private var addedWidth = 0
     private var widthsAdd = true
 
-    var isEmpty: Bool { bytes.isEmpty }
+    var isEmpty: Bool { bytes.count == 0 }
 
-    var width: Int { widthsAdd ? addedWidth : String(decoding: bytes, as: UTF8.self).count }
+    var width: Int { widthsAdd ? addedWidth : bytes.text.count }
 
     mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
+        bytes.removeAll()
         addedWidth = 0
         widthsAdd = true
     }
@@ -69,7 +69,7 @@ struct TextPart {
     /// Report text: ASCII, or symbols of one scalar and one column each (`→`, `–`).
     mutating func literal(_ text: StaticString) {
         text.withUTF8Buffer { utf8 in
-            bytes.append(contentsOf: utf8)
+            bytes.append(utf8)
             for byte in utf8 where byte & 0xC0 != 0x80 { addedWidth += 1 }
         }
     }
@@ -112,7 +112,7 @@ struct TextPart {
         ascii { bytes in
             if clock.showsDate {
                 ByteText.appendDate(time, to: &bytes)
-                bytes.append(UInt8(ascii: " "))
+                bytes.append(byte: UInt8(ascii: " "))
             }
             ByteText.appendTimeOfDay(time, to: &bytes)
         }
@@ -132,7 +132,7 @@ struct TextPart {
     }
 
     /// Bytes that are all ASCII, written by `write`.
-    private mutating func ascii(_ write: (inout [UInt8]) -> Void) {
+    private mutating func ascii(_ write: (inout ReportStream) -> Void) {
         let start = bytes.count
         write(&bytes)
         addedWidth += bytes.count - start
