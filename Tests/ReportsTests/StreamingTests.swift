@@ -111,6 +111,62 @@ final class RecordedOutput: ReportOutput {
     }
 }
 
+@Suite struct ReportStreamTests {
+    /// Appends of every size, past the first allocation many times, against an array of the same bytes.
+    @Test func keepsWhatAnArrayWouldKeep() {
+        var generator = HostileFuzzTests.Generator(state: 0xb1f)
+        var stream = ReportStream(output: nil)
+        var expected: [UInt8] = []
+        for round in 0..<3_000 {
+            switch generator.next(4) {
+            case 0:
+                let byte = UInt8(generator.next(256))
+                stream.append(byte: byte)
+                expected.append(byte)
+            case 1:
+                let bytes = (0..<generator.next(300)).map { _ in UInt8(generator.next(256)) }
+                bytes.withUnsafeBufferPointer { stream.append($0) }
+                expected += bytes
+            case 2:
+                let text = FastPathEscapingTests.randomText(&generator)
+                stream.append(text)
+                expected += Array(text.utf8)
+            default:
+                stream.append("→ literal" as StaticString)
+                expected += Array("→ literal".utf8)
+            }
+            if round == 1_000 {
+                stream.removeAll()
+                expected.removeAll()
+            }
+            #expect(stream.count == expected.count)
+        }
+        #expect(stream.withBytes { Array($0) } == expected)
+        let taken = stream.take()
+        #expect(taken.withBytes { Array($0) } == expected)
+        #expect(stream.count == 0)
+    }
+
+    @Test func linesAreJoinedWithoutATrailingNewline() {
+        var stream = ReportStream(output: nil)
+        stream.lines(["a", "", "b"])
+        stream.line("c")
+        #expect(stream.text == "a\n\nb\nc")
+    }
+
+    @Test func flushHandsEverythingOnAndEmpties() {
+        let output = RecordedOutput()
+        var stream = ReportStream(output: output)
+        stream.append("small")
+        stream.flushIfFull()
+        #expect(output.chunks.isEmpty)
+        stream.flush()
+        #expect(output.text == "small" && stream.count == 0)
+        stream.flush()
+        #expect(output.calls == 1, "nothing to hand on")
+    }
+}
+
 @Suite struct MarkdownRowTests {
     @Test func rowsWrittenAsBytesAreTheGeneralRows() {
         var generator = HostileFuzzTests.Generator(state: 0x3d_0e)
