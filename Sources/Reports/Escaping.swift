@@ -9,6 +9,12 @@ public enum TerminalText {
     /// `\x1b`, `\n`, `\r`, `\t`, `\\`, `\u{202e}`: nothing in the result moves the cursor, colours the terminal,
     /// starts a line or reorders text. Longer than `limit` characters: cut, with the count of what was cut.
     public static func escape(_ text: String, limit: Int? = nil) -> String {
+        if isPlain(text) {
+            // Printable ASCII: nothing to escape, and one column per byte.
+            let count = text.utf8.count
+            guard let limit, limit > 0, count > limit else { return text }
+            return String(text.prefix(limit)) + "…[\(count - limit) more]"
+        }
         var result: String
         if text.unicodeScalars.contains(where: needsEscape) {
             result = ""
@@ -28,6 +34,43 @@ public enum TerminalText {
             result = String(result.prefix(limit)) + "…[\(cut) more]"
         }
         return result
+    }
+
+    /// `escape(text, limit:)` appended as UTF-8. Returns its width in columns (Characters) when the text is plain
+    /// printable ASCII, nil when the width must be counted from the escaped text.
+    @discardableResult
+    static func appendEscaped(_ text: String, limit: Int? = nil, to stream: inout ReportStream) -> Int? {
+        guard isPlain(text) else {
+            stream.append(escape(text, limit: limit))
+            return nil
+        }
+        let count = text.utf8.count
+        guard let limit, limit > 0, count > limit else {
+            stream.append(text)
+            return count
+        }
+        let start = stream.count
+        stream.append(text.prefix(limit))
+        stream.append("…[" as StaticString)
+        ByteText.appendDecimal(count - limit, to: &stream)
+        stream.append(" more]" as StaticString)
+        return stream.count - start - 2       // "…" is three bytes, one column
+    }
+
+    /// Printable ASCII without a backslash: `escape` returns it unchanged. Most of what a capture carries.
+    static func isPlain(_ text: some StringProtocol) -> Bool {
+        let plain = text.utf8.withContiguousStorageIfAvailable(isPlain)
+        return plain ?? text.utf8.allSatisfy(isPlainByte)
+    }
+
+    static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 where !isPlainByte(byte) { return false }
+        return true
+    }
+
+    @inline(__always)
+    static func isPlainByte(_ byte: UInt8) -> Bool {
+        byte >= 0x20 && byte < 0x7F && byte != 0x5C
     }
 
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
@@ -77,27 +120,31 @@ public enum MarkdownText {
     /// `lineStart: false` where the text follows other text on its line (then `1.` or `-` cannot start a list).
     public static func prose(_ text: String, limit: Int? = nil, lineStart: Bool = true) -> String {
         let visible = TerminalText.escape(text, limit: limit)
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(visible.utf8.count + 8)
+        // Every character this looks for is ASCII, and no byte of a longer UTF-8 sequence is: going byte by byte
+        // gives what going scalar by scalar gives.
         var atStart = lineStart
         var leadingDigits = false
-        for scalar in visible.unicodeScalars {
-            if atStart && scalar == " " { continue }    // leading spaces would make an indented code block
-            switch scalar {
-            case "\\", "`", "*", "_", "[", "]", "<", ">", "#", "|", "~", "&", "$":
-                out += "\\"
-            case "-" where atStart, "+" where atStart:
-                out += "\\"
-            case "." where leadingDigits, ")" where leadingDigits:
-                out += "\\"                             // `1.` or `1)` would start an ordered list
+        for byte in visible.utf8 {
+            if atStart && byte == UInt8(ascii: " ") { continue }    // leading spaces would make an indented code block
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "#"), UInt8(ascii: "|"),
+                 UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"):
+                out.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: "-") where atStart, UInt8(ascii: "+") where atStart:
+                out.append(UInt8(ascii: "\\"))
+            case UInt8(ascii: ".") where leadingDigits, UInt8(ascii: ")") where leadingDigits:
+                out.append(UInt8(ascii: "\\"))                        // `1.` or `1)` would start an ordered list
             default:
                 break
             }
-            leadingDigits = (atStart || leadingDigits) && lineStart && ("0"..."9").contains(scalar)
+            leadingDigits = (atStart || leadingDigits) && lineStart && (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             atStart = false
-            out.unicodeScalars.append(scalar)
+            out.append(byte)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// An identifier from the capture (SNI, subject, address) as an inline code span, whose content markdown
@@ -106,6 +153,11 @@ public enum MarkdownText {
     public static func code(_ text: String, inTable: Bool = false, limit: Int? = nil) -> String {
         let visible = TerminalText.escape(text, limit: limit)
         guard !visible.isEmpty else { return "(empty)" }
+        return asciiCode(visible, inTable: inTable) ?? characterCode(visible, inTable: inTable)
+    }
+
+    /// `code` for escaped text, going through Characters.
+    static func characterCode(_ visible: String, inTable: Bool) -> String {
         var longestRun = 0, run = 0
         for scalar in visible.unicodeScalars {
             run = scalar == "`" ? run + 1 : 0
@@ -115,6 +167,53 @@ public enum MarkdownText {
         let content = inTable ? visible.replacingAll("|", with: "\\|") : visible
         let needsPadding = content.first == "`" || content.last == "`" || content.first == " " || content.last == " "
         return needsPadding ? "\(fence) \(content) \(fence)" : "\(fence)\(content)\(fence)"
+    }
+
+    /// `code` for escaped text that is all ASCII (one Character per byte), without going through Characters;
+    /// nil for other text.
+    static func asciiCode(_ visible: String, inTable: Bool) -> String? {
+        var longestRun = 0, run = 0, pipes = 0
+        for byte in visible.utf8 {
+            if byte >= 0x80 { return nil }
+            run = byte == UInt8(ascii: "`") ? run + 1 : 0
+            longestRun = max(longestRun, run)
+            if byte == UInt8(ascii: "|") { pipes += 1 }
+        }
+        let fenceLength = longestRun + 1
+        let utf8 = visible.utf8
+        func isEdge(_ byte: UInt8?) -> Bool { byte == UInt8(ascii: "`") || byte == UInt8(ascii: " ") }
+        let needsPadding = isEdge(utf8.first) || isEdge(utf8.last)
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + 2 * fenceLength + (inTable ? pipes : 0) + 2)
+        out.append(contentsOf: repeatElement(UInt8(ascii: "`"), count: fenceLength))
+        if needsPadding { out.append(UInt8(ascii: " ")) }
+        for byte in utf8 {
+            if inTable && byte == UInt8(ascii: "|") { out.append(UInt8(ascii: "\\")) }
+            out.append(byte)
+        }
+        if needsPadding { out.append(UInt8(ascii: " ")) }
+        out.append(contentsOf: repeatElement(UInt8(ascii: "`"), count: fenceLength))
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `cell(text)` appended as UTF-8. Inside a line (no line start), prose escapes each markdown character
+    /// on its own, so plain text is done in one pass over its bytes.
+    static func appendCell(_ text: String, to stream: inout ReportStream) {
+        guard TerminalText.isPlain(text) else {
+            stream.append(cell(text))
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "["),
+                 UInt8(ascii: "]"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "#"), UInt8(ascii: "|"),
+                 UInt8(ascii: "~"), UInt8(ascii: "&"), UInt8(ascii: "$"):
+                stream.append(byte: UInt8(ascii: "\\"))
+            default:
+                break
+            }
+            stream.append(byte: byte)
+        }
     }
 
     /// A table cell of prose.

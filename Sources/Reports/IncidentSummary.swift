@@ -45,21 +45,21 @@ struct FailureGroup {
     /// and JSON have them all), so a thousand identical failures do not bury the others.
     static let fullBlocksPerGroup = 3
 
-    /// Failed connections split into those shown in full and the rest, each in report order.
-    static func split(_ connections: [ConnectionReport]) -> (full: [ConnectionReport], brief: [ConnectionReport]) {
+    /// The positions of failed connections, split into those shown in full and the rest, each in report order.
+    static func split(_ connections: some Collection<ConnectionReport>) -> (full: [Int], brief: [Int]) {
         var shown: [Key: Int] = [:]
-        var full: [ConnectionReport] = []
-        var brief: [ConnectionReport] = []
-        for c in connections where c.failed {
+        var full: [Int] = []
+        var brief: [Int] = []
+        for (index, c) in connections.enumerated() where c.failed {
             let key = Key(c)
             let count = shown[key, default: 0]
-            if count < fullBlocksPerGroup { full.append(c) } else { brief.append(c) }
+            if count < fullBlocksPerGroup { full.append(index) } else { brief.append(index) }
             shown[key] = count + 1
         }
         return (full, brief)
     }
 
-    static func groups(_ connections: [ConnectionReport]) -> [FailureGroup] {
+    static func groups(_ connections: some Sequence<ConnectionReport>) -> [FailureGroup] {
         var positions: [Key: Int] = [:]
         var groups: [FailureGroup] = []
         var symptoms: [[(text: String, count: Int)]] = []     // per group, in the order first seen

@@ -19,29 +19,53 @@ public enum ReportRenderer {
     /// (`AnalysisReport` carries only the bundle's path).
     public static func render(_ report: AnalysisReport, as format: ReportFormat, toolVersion: String,
                               trustRootCount: Int?) -> String {
+        var stream = ReportStream(output: nil)
+        write(report, as: format, toolVersion: toolVersion, trustRootCount: trustRootCount, to: &stream)
+        return stream.text
+    }
+
+    /// The same bytes as `render`, written to `output` as they are rendered, about 64 kB at a time: memory stays
+    /// flat however many connections the report lists. Returns false when the output refused bytes (the reader
+    /// went away); the rest of the report is then not rendered.
+    @discardableResult
+    public static func write(_ report: AnalysisReport, as format: ReportFormat, toolVersion: String,
+                             to output: some ReportOutput) -> Bool {
+        var stream = ReportStream(output: output)
+        write(report, as: format, toolVersion: toolVersion, trustRootCount: report.trustRootCount, to: &stream)
+        stream.flush()
+        return !stream.isClosed
+    }
+
+    static func write(_ report: AnalysisReport, as format: ReportFormat, toolVersion: String, trustRootCount: Int?,
+                      to stream: inout ReportStream) {
         switch format {
         case .json:
-            JSONReport.document(report, toolVersion: toolVersion, trustRootCount: trustRootCount)
-                .serialized(pretty: true)
+            JSONReport.write(report, toolVersion: toolVersion, trustRootCount: trustRootCount, to: &stream)
         case .text:
-            TextReport(report: report, toolVersion: toolVersion, trustRootCount: trustRootCount).render()
+            TextReport(report: report, toolVersion: toolVersion, trustRootCount: trustRootCount).write(to: &stream)
         case .markdown:
-            MarkdownReport(report: report, toolVersion: toolVersion, trustRootCount: trustRootCount).render()
+            MarkdownReport(report: report, toolVersion: toolVersion, trustRootCount: trustRootCount).write(to: &stream)
         }
     }
 
     /// One connection as a JSON object on one line (live `--format json`, JSON Lines).
     public static func jsonLine(_ connection: ConnectionReport) -> String {
-        JSONReport.connection(connection).serialized(pretty: false)
+        var writer = JSONWriter(pretty: false, stream: ReportStream(output: nil))
+        writer.writeConnection(connection, indent: 0)
+        return writer.stream.text
     }
 
     /// One connection as a short text block (live text output): a failure in full, a healthy handshake
     /// on one line. Times are UTC.
     public static func textBlock(_ connection: ConnectionReport) -> String {
         let clock = Clock(showsDate: false)
-        let lines = connection.failed
-            ? ConnectionText.block(connection, clock: clock, timeSuffix: " UTC")
-            : ConnectionText.oneLine(connection, clock: clock, timeSuffix: " UTC")
-        return lines.joined(separator: "\n")
+        var stream = ReportStream(output: nil)
+        if connection.failed {
+            stream.lines(ConnectionText.block(connection, clock: clock, timeSuffix: " UTC"))
+        } else {
+            var fitter = LineFitter(restPrefix: "    ")
+            ConnectionText.writeOneLine(connection, clock: clock, timeSuffix: " UTC", to: &stream, fitter: &fitter)
+        }
+        return stream.text
     }
 }

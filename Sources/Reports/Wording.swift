@@ -24,27 +24,47 @@ enum Wording {
 
     /// `sent fatal alert 48 unknown_ca`; `sent an encrypted alert` when its code is not readable.
     static func alertPhrase(_ alert: AlertReport) -> String {
-        guard let description = alert.description else { return "sent an encrypted alert" }
-        let level: String
+        var phrase = ""
+        appendAlertPhrase(alert, to: &phrase)
+        return phrase
+    }
+
+    /// One String grown in place: a report words this for every failed connection.
+    private static func appendAlertPhrase(_ alert: AlertReport, to phrase: inout String) {
+        guard let description = alert.description else {
+            phrase += "sent an encrypted alert"
+            return
+        }
+        phrase.reserveCapacity(phrase.utf8.count + 48)
+        phrase += "sent "
         switch alert.level {
-        case .fatal?: level = "fatal "
-        case .warning?: level = "warning "
-        case let other?: level = "level-\(other.rawValue) "
-        case nil: level = ""
+        case .fatal?: phrase += "fatal "
+        case .warning?: phrase += "warning "
+        case let other?: phrase += "level-\(other.rawValue) "
+        case nil: break
         }
         let number = String(description.rawValue)
-        let name = description.name == number ? "" : " " + description.name
-        return "sent \(level)alert \(number)\(name)" + (alert.encrypted ? " (decrypted)" : "")
+        phrase += "alert "
+        phrase += number
+        let name = description.name
+        if name != number {
+            phrase += " "
+            phrase += name
+        }
+        if alert.encrypted { phrase += " (decrypted)" }
     }
 
     /// What ended the handshake, as a clause (`the client sent fatal alert 48 unknown_ca`) and the frame
     /// where it shows.
     static func symptom(_ c: ConnectionReport) -> (text: String, frame: Int?) {
         if let alert = c.alert {
-            return ("\(side(alert.from)) \(alertPhrase(alert))", alert.frame)
+            var text = side(alert.from) + " "
+            appendAlertPhrase(alert, to: &text)
+            return (text, alert.frame)
         }
-        let reset = c.timeline.last { $0.kind == .tcp && $0.message.contains("RST") }
-        let fin = c.timeline.first { $0.kind == .tcp && $0.message.contains("FIN") }
+        // Looked up only where a sentence needs them.
+        var reset: TimelineEntry? { c.timeline.last { $0.kind == .tcp && $0.message.contains("RST") } }
+        var fin: TimelineEntry? { c.timeline.first { $0.kind == .tcp && $0.message.contains("FIN") } }
         if c.cause == .tcpRefused {
             return ("the server answered the SYN with a reset", reset?.frame)
         }
@@ -69,11 +89,13 @@ enum Wording {
 
     /// `the client sent fatal alert 48 unknown_ca after ServerHelloDone`, for the incident summary.
     static func symptomWithStage(_ c: ConnectionReport) -> String {
-        let text = symptom(c).text
+        var text = symptom(c).text
         guard c.cause != .tcpRefused, c.cause != .noServerResponse, !c.stage.isEmpty, c.stage != "complete" else {
             return text
         }
-        return "\(text) \(c.stage)"
+        text += " "
+        text += c.stage
+        return text
     }
 
     /// `TLS 1.3, TLS_AES_128_GCM_SHA256, h2, resumed`
@@ -92,8 +114,16 @@ enum Wording {
         if !c.failed { return "OK: \(negotiated(c))" }
         if c.established { return "ESTABLISHED (\(negotiated(c))) but flagged \(c.cause.rawValue)" }
         let (text, frame) = symptom(c)
-        let stage = c.stage.isEmpty ? "" : " \(c.stage)"
-        return "FAILED\(stage): \(text)" + (frame.map { " (frame \($0))" } ?? "")
+        var verdict = "FAILED"
+        verdict.reserveCapacity(c.stage.utf8.count + text.utf8.count + 32)
+        if !c.stage.isEmpty {
+            verdict += " "
+            verdict += c.stage
+        }
+        verdict += ": "
+        verdict += text
+        if let frame { verdict += " (frame \(frame))" }
+        return verdict
     }
 
     /// `link type Ethernet`; unknown types already read `link type 147`.

@@ -38,7 +38,9 @@ struct AnalyzeCommand: ParsableCommand {
             fail(error.message)
         }
         let report = CaptureAnalysis.run(reader: reader, options: options, showProgress: Terminal.standardErrorIsTerminal && format != .json)
-        printOut(ReportRenderer.render(report, as: format, toolVersion: TLSDiag.version))
+        // Streamed as it is rendered. A reader that went away (`| head`) is not an error, as with printOut:
+        // the exit status still tells what the capture showed.
+        ReportRenderer.write(report, as: format, toolVersion: TLSDiag.version, to: StandardOutput())
         if report.anyFailed {
             throw ExitCode(1)
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Reports
 
 /// Writes straight to file descriptors: no shared stdio state, so it is safe under strict concurrency,
 /// and each call is flushed (live JSON Lines must reach `| jq` at once).
@@ -11,22 +12,31 @@ enum Terminal {
     @discardableResult
     static func write(_ text: String, to fd: Int32) -> Bool {
         var text = text
-        return text.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return true }
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fd, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
+        return text.withUTF8 { write(UnsafeRawBufferPointer($0), to: fd) }
+    }
+
+    static func write(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        var offset = 0
+        while offset < bytes.count {
+            let written = Glibc.write(fd, base + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
             }
-            return true
+            offset += written
         }
+        return true
     }
 
     static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) != 0 }
+}
+
+/// A streamed report's chunks, to standard output.
+struct StandardOutput: ReportOutput {
+    func write(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        Terminal.write(bytes, to: STDOUT_FILENO)
+    }
 }
 
 func printOut(_ text: String) {

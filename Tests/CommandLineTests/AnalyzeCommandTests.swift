@@ -15,6 +15,17 @@ struct AnalyzeCommandTests {
         #expect(connections.map { $0["cause"] as? String } == [cause])
     }
 
+    /// The report is streamed to stdout as it is rendered; a reader that is gone (`| head`, with SIGPIPE ignored as
+    /// some shells and supervisors do) must end it quietly, with the exit status the capture calls for.
+    @Test("a closed stdout ends the report without a crash", arguments: ["text", "json", "markdown"])
+    func closedStandardOutput(format: String) throws {
+        let script = #"trap '' PIPE; { "$0" analyze "$1" --format "$2"; echo "status=$?" >&2; } | true"#
+        let result = try ChildProcess.run(["/bin/sh", "-c", script, try tlsdiagBinary(),
+                                           sample("cipher-mismatch.pcap"), format])
+        #expect(result.status == 0)
+        #expect(result.stderr == "status=1\n", "stderr: \(result.stderr)")
+    }
+
     @Test("a text file is not a capture: exit 2 and one line on stderr")
     func textFile() throws {
         let directory = try TemporaryDirectory()

@@ -12,17 +12,47 @@ public enum JSONReport {
     public static let schemaVersion = 1
 
     public static func document(_ report: AnalysisReport, toolVersion: String, trustRootCount: Int? = nil) -> JSONValue {
-        var root: JSONObject = [
+        var root = head(report)
+        root.append("connections", .array(report.connections.map(connection)))
+        root.members += tail(report, toolVersion: toolVersion, trustRootCount: trustRootCount).members
+        return .object(root)
+    }
+
+    /// `document`'s text (pretty), written a connection at a time: the document of a large capture is never
+    /// built whole.
+    static func write(_ report: AnalysisReport, toolVersion: String, trustRootCount: Int?,
+                      to stream: inout ReportStream) {
+        var writer = JSONWriter(pretty: true, stream: stream.take())
+        defer { stream = writer.stream }
+        writer.openObject()
+        writer.members(head(report), indent: 1, first: true)
+        writer.member("connections", indent: 1)
+        writer.array(count: report.connections.count, indent: 1) { writer, index in
+            writer.writeConnection(report.connections[index], indent: 2)
+            writer.stream.flushIfFull()
+            return !writer.stream.isClosed
+        }
+        writer.members(tail(report, toolVersion: toolVersion, trustRootCount: trustRootCount), indent: 1, first: false)
+        writer.closeObject(indent: 0)
+    }
+
+    /// The root's members before `connections`.
+    static func head(_ report: AnalysisReport) -> JSONObject {
+        [
             "schema_version": .int(schemaVersion),
             "capture": capture(report.capture),
             "summary": summary(report.totals),
-            "connections": .array(report.connections.map(connection)),
         ]
-        root.append("tool", ["name": "tlsdiag", "version": .string(toolVersion)])
-        root.append("trust_source", JSONValue(report.trustSource))
-        root.append("trust_roots", JSONValue(report.trustSource == nil ? nil : trustRootCount))
-        root.append("findings", JSONValue(report.crossConnectionFindings))
-        return .object(root)
+    }
+
+    /// The root's members after `connections`.
+    static func tail(_ report: AnalysisReport, toolVersion: String, trustRootCount: Int?) -> JSONObject {
+        [
+            "tool": ["name": "tlsdiag", "version": .string(toolVersion)],
+            "trust_source": JSONValue(report.trustSource),
+            "trust_roots": JSONValue(report.trustSource == nil ? nil : trustRootCount),
+            "findings": JSONValue(report.crossConnectionFindings),
+        ]
     }
 
     static func capture(_ capture: CaptureSummary) -> JSONValue {

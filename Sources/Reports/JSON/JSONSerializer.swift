@@ -7,9 +7,9 @@
 extension JSONValue {
     /// Compact (one line, no spaces) or pretty (2-space indent; short scalar arrays and objects on one line).
     public func serialized(pretty: Bool = false) -> String {
-        var writer = JSONWriter(pretty: pretty)
+        var writer = JSONWriter(pretty: pretty, stream: ReportStream(output: nil))
         writer.write(self, indent: 0)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.stream.text
     }
 
     /// Finite doubles in Swift's shortest round-trip form (`12.5`, `1e-05`: both valid JSON numbers).
@@ -18,20 +18,21 @@ extension JSONValue {
     }
 }
 
+/// Writes JSON text into a report stream.
 struct JSONWriter {
-    var bytes: [UInt8] = []
+    var stream: ReportStream
     let pretty: Bool
 
-    init(pretty: Bool) {
+    init(pretty: Bool, stream: ReportStream) {
         self.pretty = pretty
-        bytes.reserveCapacity(4096)
+        self.stream = stream
     }
 
     mutating func write(_ value: JSONValue, indent: Int) {
         switch value {
         case .null: ascii("null")
         case .bool(let flag): ascii(flag ? "true" : "false")
-        case .int(let value): number(String(value))
+        case .int(let value): ByteText.appendDecimal(value, to: &stream)
         case .double(let value): number(JSONValue.numberText(value))
         case .string(let text): writeString(text)
         case .array(let elements): writeArray(elements, indent: indent)
@@ -42,17 +43,17 @@ struct JSONWriter {
     private mutating func writeArray(_ elements: [JSONValue], indent: Int) {
         guard !elements.isEmpty else { ascii("[]"); return }
         if !pretty || Self.fitsOnOneLine(elements, keyBytes: 0, budget: 72) {
-            bytes.append(UInt8(ascii: "["))
+            stream.append(byte: UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
                 if index > 0 { ascii(pretty ? ", " : ",") }
                 write(element, indent: indent)
             }
-            bytes.append(UInt8(ascii: "]"))
+            stream.append(byte: UInt8(ascii: "]"))
             return
         }
         // Rows of flat objects (handshake messages) read best one per line, however long.
         let rows = elements.allSatisfy(Self.isFlatObject)
-        bytes.append(UInt8(ascii: "["))
+        stream.append(byte: UInt8(ascii: "["))
         for (index, element) in elements.enumerated() {
             newline(indent + 1, comma: index > 0)
             if rows, case .object(let object) = element {
@@ -62,7 +63,7 @@ struct JSONWriter {
             }
         }
         newline(indent, comma: false)
-        bytes.append(UInt8(ascii: "]"))
+        stream.append(byte: UInt8(ascii: "]"))
     }
 
     private mutating func writeObject(_ object: JSONObject, indent: Int) {
@@ -73,7 +74,7 @@ struct JSONWriter {
             writeInlineObject(object)
             return
         }
-        bytes.append(UInt8(ascii: "{"))
+        stream.append(byte: UInt8(ascii: "{"))
         for (index, member) in members.enumerated() {
             newline(indent + 1, comma: index > 0)
             writeString(member.key)
@@ -81,19 +82,19 @@ struct JSONWriter {
             write(member.value, indent: indent + 1)
         }
         newline(indent, comma: false)
-        bytes.append(UInt8(ascii: "}"))
+        stream.append(byte: UInt8(ascii: "}"))
     }
 
     /// On one line: `{"a": 1, "b": "x"}` (pretty mode, objects of scalars only) or `{"a":1,"b":"x"}` (compact).
     private mutating func writeInlineObject(_ object: JSONObject) {
-        bytes.append(UInt8(ascii: "{"))
+        stream.append(byte: UInt8(ascii: "{"))
         for (index, member) in object.members.enumerated() {
             if index > 0 { ascii(pretty ? ", " : ",") }
             writeString(member.key)
             ascii(pretty ? ": " : ":")
             write(member.value, indent: 0)
         }
-        bytes.append(UInt8(ascii: "}"))
+        stream.append(byte: UInt8(ascii: "}"))
     }
 
     private static func isFlatObject(_ value: JSONValue) -> Bool {
@@ -106,23 +107,35 @@ struct JSONWriter {
         }
     }
 
-    private mutating func newline(_ level: Int, comma: Bool) {
-        if comma { bytes.append(UInt8(ascii: ",")) }
-        bytes.append(UInt8(ascii: "\n"))
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    mutating func newline(_ level: Int, comma: Bool) {
+        let indent = 2 * level
+        Self.lineBreak.withUTF8Buffer { lineBreak in
+            // `,` `\n` and the indentation, copied at once.
+            let start = comma ? 0 : 1
+            if indent + 2 <= lineBreak.count {
+                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<(indent + 2)]))
+            } else {
+                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<2]))
+                for _ in 0..<indent { stream.append(byte: UInt8(ascii: " ")) }
+            }
+        }
     }
 
-    private mutating func ascii(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    /// A comma, a newline and the indentation of the 16 levels a report can reach.
+    private static let lineBreak: StaticString = ",\n                                "
+
+    @inline(__always)
+    mutating func ascii(_ text: StaticString) {
+        stream.append(text)
     }
 
     private mutating func number(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        stream.append(text)
     }
 
     /// Scalars only, and short: `["h2", "http/1.1"]`, `{"ip": "10.0.0.1", "port": 50068}`, one handshake
     /// message per line.
-    private static func fitsOnOneLine<C: Collection<JSONValue>>(_ values: C, keyBytes: Int, budget: Int) -> Bool {
+    static func fitsOnOneLine<C: Collection<JSONValue>>(_ values: C, keyBytes: Int, budget: Int) -> Bool {
         var length = keyBytes
         for value in values {
             if length > budget { return false }
@@ -136,11 +149,11 @@ struct JSONWriter {
     }
 
     mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        stream.append(byte: UInt8(ascii: "\""))
         // Fast path: printable ASCII without quote or backslash is copied as is.
         let copied = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
             for byte in buffer where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C { return false }
-            bytes.append(contentsOf: buffer)
+            stream.append(buffer)
             return true
         }
         if copied != true {
@@ -148,18 +161,18 @@ struct JSONWriter {
                 switch scalar.value {
                 case 0x22: ascii("\\\"")
                 case 0x5C: ascii("\\\\")
-                case 0x20...0x7E: bytes.append(UInt8(scalar.value))
+                case 0x20...0x7E: stream.append(byte: UInt8(scalar.value))
                 case 0x00...0x1F, 0x7F...0x9F: unicodeEscape(scalar.value)
                 default:
                     if TerminalText.isInvisibleOrReordering(scalar) {
                         unicodeEscape(scalar.value)
                     } else {
-                        if let encoded = UTF8.encode(scalar) { bytes.append(contentsOf: encoded) }
+                        if let encoded = UTF8.encode(scalar) { for byte in encoded { stream.append(byte: byte) } }
                     }
                 }
             }
         }
-        bytes.append(UInt8(ascii: "\""))
+        stream.append(byte: UInt8(ascii: "\""))
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
@@ -176,10 +189,11 @@ struct JSONWriter {
     }
 
     private mutating func hex4(_ value: UInt32) {
-        bytes.append(UInt8(ascii: "\\"))
-        bytes.append(UInt8(ascii: "u"))
+        stream.append(byte: UInt8(ascii: "\\"))
+        stream.append(byte: UInt8(ascii: "u"))
         for shift in stride(from: 12, through: 0, by: -4) {
-            bytes.append(Self.hexDigits[Int((value >> UInt32(shift)) & 0xF)])
+            stream.append(byte: Self.hexDigits[Int((value >> UInt32(shift)) & 0xF)])
         }
     }
 }
+

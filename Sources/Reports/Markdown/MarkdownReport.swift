@@ -14,31 +14,35 @@ struct MarkdownReport {
 
     private typealias MD = MarkdownText
 
-    func render() -> String {
+    /// Writes the document line by line, handing the stream a chunk at a time to its output.
+    func write(to stream: inout ReportStream) {
         let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
-        let failed = report.connections.filter(\.failed)
-        let healthy = report.connections.filter { !$0.failed }
-        var lines = header()
-        lines += incidentSummary(clock: clock)
-        lines += causeTable()
-        lines += bulletSection("Capture warnings", report.capture.warnings)
-        lines += bulletSection("Findings across connections", report.crossConnectionFindings)
-        if !failed.isEmpty {
-            let (full, brief) = FailureGroup.split(Array(report.connections))
-            lines += ["", "## Failed connections"]
-            for connection in full { lines += block(connection, clock: clock) }
+        let connections = report.connections
+        let failedCount = connections.count(where: \.failed)
+        stream.lines(header())
+        stream.lines(incidentSummary(clock: clock))
+        stream.lines(causeTable())
+        stream.lines(bulletSection("Capture warnings", report.capture.warnings))
+        stream.lines(bulletSection("Findings across connections", report.crossConnectionFindings))
+        if failedCount > 0 {
+            let (full, brief) = FailureGroup.split(connections)
+            stream.lines(["", "## Failed connections"])
+            for index in full {
+                stream.lines(block(connections[index], clock: clock))
+                stream.flushIfFull()
+                if stream.isClosed { return }
+            }
             if !brief.isEmpty {
-                lines += ["", "## More failed connections", "",
-                          "Like those above (the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full).",
-                          ""]
-                lines += connectionTable(brief, clock: clock)
+                stream.lines(["", "## More failed connections", "",
+                              "Like those above (the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full).",
+                              ""])
+                writeConnectionTable(brief.lazy.map { connections[$0] }, clock: clock, to: &stream)
             }
         }
-        if !healthy.isEmpty {
-            lines += ["", "## Established connections", ""]
-            lines += connectionTable(healthy, clock: clock)
+        if connections.count > failedCount {
+            stream.lines(["", "## Established connections", ""])
+            writeConnectionTable(connections.lazy.filter { !$0.failed }, clock: clock, to: &stream)
         }
-        return lines.joined(separator: "\n")
     }
 
     func header() -> [String] {
@@ -73,7 +77,7 @@ struct MarkdownReport {
     }
 
     func incidentSummary(clock: Clock) -> [String] {
-        let groups = FailureGroup.groups(Array(report.connections))
+        let groups = FailureGroup.groups(report.connections)
         guard !groups.isEmpty else {
             let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
             return noneFailed ? ["", "## Incident summary", "", "No handshake failed."] : []
@@ -178,28 +182,32 @@ struct MarkdownReport {
     }
 
     /// One row per connection: the verdict for failures, what was negotiated for healthy handshakes.
-    func connectionTable(_ connections: [ConnectionReport], clock: Clock) -> [String] {
-        var lines = [
-            "| # | Client | Server | SNI | Time (UTC) | Result |",
-            "| ---: | --- | --- | --- | --- | --- |",
-        ]
+    func writeConnectionTable(_ connections: some Sequence<ConnectionReport>, clock: Clock,
+                              to stream: inout ReportStream) {
+        stream.line("| # | Client | Server | SNI | Time (UTC) | Result |")
+        stream.line("| ---: | --- | --- | --- | --- | --- |")
         for c in connections {
-            let sni = c.sni.map { MD.code($0, inTable: true, limit: ConnectionText.nameLimit) }
-                ?? (Wording.sawClientHello(c) ? "(no SNI)" : "(no ClientHello)")
-            var negotiated = MD.cell(c.failed ? Wording.verdict(c) : Wording.negotiated(c))
-            if !c.warnings.isEmpty {
-                negotiated += "; warnings: " + c.warnings.map { MD.cell($0) }.joined(separator: "; ")
-            }
-            lines.append(row([
-                String(c.id),
-                MD.code(c.client.description, inTable: true),
-                MD.code(c.server.description, inTable: true),
-                sni,
-                clock.precise(c.firstPacket),
-                negotiated,
-            ]))
+            writeConnectionRow(c, clock: clock, to: &stream)
+            stream.flushIfFull()
+            if stream.isClosed { return }
         }
-        return lines
+    }
+
+    func connectionRow(_ c: ConnectionReport, clock: Clock) -> String {
+        let sni = c.sni.map { MD.code($0, inTable: true, limit: ConnectionText.nameLimit) }
+            ?? (Wording.sawClientHello(c) ? "(no SNI)" : "(no ClientHello)")
+        var negotiated = MD.cell(c.failed ? Wording.verdict(c) : Wording.negotiated(c))
+        if !c.warnings.isEmpty {
+            negotiated += "; warnings: " + c.warnings.map { MD.cell($0) }.joined(separator: "; ")
+        }
+        return row([
+            String(c.id),
+            MD.code(c.client.description, inTable: true),
+            MD.code(c.server.description, inTable: true),
+            sni,
+            clock.precise(c.firstPacket),
+            negotiated,
+        ])
     }
 
     func bulletSection(_ title: String, _ items: [String]) -> [String] {

@@ -23,13 +23,51 @@ enum ConnectionText {
         ]
     }
 
-    static func oneLine(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "") -> [String] {
-        var lines = TextLayout.fit(headerParts(c, clock: clock, timeSuffix: timeSuffix) + [esc(Wording.verdict(c))],
-                                   restPrefix: "    ")
-        for warning in c.warnings {
-            lines += TextLayout.wrap("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ")
+    /// The one-line form (a healthy handshake, or a failure past the first of its group), written straight into
+    /// the stream: the header parts and the verdict laid out as `TextLayout.fit` lays them out, then warnings.
+    static func writeOneLine(_ c: ConnectionReport, clock: Clock, timeSuffix: StaticString = "",
+                             to stream: inout ReportStream, fitter: inout LineFitter) {
+        fitter.startLine(in: &stream)
+        fitter.part.literal("#")
+        fitter.part.decimal(c.id)
+        fitter.addPart(to: &stream)
+        fitter.part.endpoint(c.client)
+        fitter.part.literal(" → ")
+        fitter.part.endpoint(c.server)
+        fitter.addPart(to: &stream)
+        if let sni = c.sni {
+            fitter.part.escaped(sni, after: "SNI ", limit: nameLimit)
+        } else {
+            fitter.part.escaped(Wording.sniLabel(c), limit: nameLimit)
         }
-        return lines
+        fitter.addPart(to: &stream)
+        fitter.part.time(c.firstPacket, clock: clock)
+        fitter.part.literal(timeSuffix)
+        fitter.addPart(to: &stream)
+        fitter.part.frames(c.firstFrame, c.lastFrame)
+        fitter.addPart(to: &stream)
+        if c.failed {
+            fitter.part.escaped(Wording.verdict(c))
+        } else {
+            // `OK: ` and `Wording.negotiated`, each piece escaped (escaping is per character).
+            fitter.part.literal("OK: ")
+            var pieces = 0
+            func piece(_ text: String) {
+                if pieces > 0 { fitter.part.literal(", ") }
+                fitter.part.escaped(text)
+                pieces += 1
+            }
+            if let version = c.version { piece(version.description) }
+            if let suite = c.cipherSuite { piece(suite.description) }
+            if let alpn = c.alpn { piece(alpn) }
+            if c.resumed { piece("resumed") }
+            if c.helloRetryRequest { piece("after HelloRetryRequest") }
+            if pieces == 0 { fitter.part.literal("handshake complete") }
+        }
+        fitter.addPart(to: &stream)
+        for warning in c.warnings {
+            stream.lines(TextLayout.wrap("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      "))
+        }
     }
 
     static func block(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "") -> [String] {

@@ -9,13 +9,19 @@ enum TextLayout {
     /// the width gets a line of its own rather than being cut.
     /// A `` `backticked` `` command is kept on one line, so it pastes into a shell whole.
     static func wrap(_ text: String, firstPrefix: String, restPrefix: String, width: Int = width) -> [String] {
+        asciiWrap(text, firstPrefix: firstPrefix, restPrefix: restPrefix, width: width)
+            ?? characterWrap(text, firstPrefix: firstPrefix, restPrefix: restPrefix, width: width)
+    }
+
+    /// `wrap` for any text, counting Characters.
+    static func characterWrap(_ text: String, firstPrefix: String, restPrefix: String, width: Int) -> [String] {
         var lines: [String] = []
         var line = firstPrefix
-        var lineWidth = firstPrefix.count
-        let restWidth = restPrefix.count
+        var lineWidth = columns(firstPrefix)
+        let restWidth = columns(restPrefix)
         var lineHasWord = false
         for word in words(text) {
-            let wordWidth = word.count
+            let wordWidth = columns(word)
             if lineHasWord && lineWidth + 1 + wordWidth > width {
                 lines.append(line)
                 line = restPrefix
@@ -58,25 +64,93 @@ enum TextLayout {
         return words
     }
 
+    /// `wrap` for ASCII without CR, where every byte is one Character: the same words and lines, found in the
+    /// bytes instead of through Substrings (several times faster). nil for any other text.
+    static func asciiWrap(_ text: String, firstPrefix: String, restPrefix: String, width: Int) -> [String]? {
+        guard columns(firstPrefix) == firstPrefix.utf8.count, columns(restPrefix) == restPrefix.utf8.count else {
+            return nil
+        }
+        let lines = text.utf8.withContiguousStorageIfAvailable { utf8 -> [String]? in
+            guard let words = asciiWords(utf8) else { return nil }
+            var lines: [String] = []
+            var line = Array(firstPrefix.utf8)
+            var lineHasWord = false
+            for word in words {
+                if lineHasWord && line.count + 1 + word.count > width {
+                    lines.append(String(decoding: line, as: UTF8.self))
+                    line = Array(restPrefix.utf8)
+                    lineHasWord = false
+                }
+                if lineHasWord { line.append(UInt8(ascii: " ")) }
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[word]))
+                lineHasWord = true
+            }
+            lines.append(String(decoding: line, as: UTF8.self))
+            return lines
+        }
+        return lines ?? nil
+    }
+
+    /// `words`, as byte ranges of ASCII text; nil when the text holds a byte that is not ASCII, or CR.
+    private static func asciiWords(_ utf8: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        let backtick = UInt8(ascii: "`")
+        var pieces: [(range: Range<Int>, toggles: Bool)] = []
+        var start: Int?
+        var backticks = 0, allBackticks = 0
+        for (offset, byte) in utf8.enumerated() {
+            if byte >= 0x80 || byte == 0x0D { return nil }
+            if byte == UInt8(ascii: " ") {
+                if let first = start { pieces.append((first..<offset, backticks % 2 == 1)) }
+                start = nil
+                backticks = 0
+                continue
+            }
+            if start == nil { start = offset }
+            if byte == backtick {
+                backticks += 1
+                allBackticks += 1
+            }
+        }
+        if let first = start { pieces.append((first..<utf8.count, backticks % 2 == 1)) }
+        guard allBackticks % 2 == 0 else { return pieces.map(\.range) }
+        var words: [Range<Int>] = []
+        var openCode: Int?          // start of an unclosed `code span`
+        for piece in pieces {
+            if let first = openCode {
+                if piece.toggles {
+                    words.append(first..<piece.range.upperBound)
+                    openCode = nil
+                }
+            } else if piece.toggles {
+                openCode = piece.range.lowerBound
+            } else {
+                words.append(piece.range)
+            }
+        }
+        if let first = openCode { words.append(first..<utf8.count) }
+        return words
+    }
+
     /// Joins `parts` with `separator`, starting a continuation line (`restPrefix`) before a part that would
     /// pass the width.
     static func fit(_ parts: [String], separator: String = "  ", firstPrefix: String = "", restPrefix: String,
                     width: Int = width) -> [String] {
         var lines: [String] = []
         var line = firstPrefix
-        var lineWidth = firstPrefix.count
+        var lineWidth = columns(firstPrefix)
+        let separatorWidth = columns(separator)
         var lineHasPart = false
         for part in parts where !part.isEmpty {
-            let partWidth = part.count
-            if lineHasPart && lineWidth + separator.count + partWidth > width {
+            let partWidth = columns(part)
+            if lineHasPart && lineWidth + separatorWidth + partWidth > width {
                 lines.append(line)
                 line = restPrefix
-                lineWidth = restPrefix.count
+                lineWidth = columns(restPrefix)
                 lineHasPart = false
             }
             if lineHasPart {
                 line += separator
-                lineWidth += separator.count
+                lineWidth += separatorWidth
             }
             line += part
             lineWidth += partWidth
@@ -86,8 +160,18 @@ enum TextLayout {
         return lines
     }
 
+    /// The width of `text` in columns: its Characters, as `count` counts them, but one per byte without counting
+    /// for ASCII (where only CR LF would make two bytes one Character).
+    static func columns(_ text: some StringProtocol) -> Int {
+        let ascii = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            for byte in utf8 where byte >= 0x80 || byte == 0x0D { return false }
+            return true
+        }
+        return ascii == true ? text.utf8.count : text.count
+    }
+
     static func pad(_ text: String, to width: Int) -> String {
-        let count = text.count
+        let count = columns(text)
         return count >= width ? text : text + String(repeating: " ", count: width - count)
     }
 

@@ -9,43 +9,52 @@ struct TextReport {
     var toolVersion: String
     var trustRootCount: Int?
 
-    func render() -> String {
+    /// Writes the report line by line: the summaries, each failed connection in full (or on one line past the
+    /// first of its group), then the healthy ones, handing the stream a chunk at a time to its output.
+    func write(to stream: inout ReportStream) {
         let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
-        var lines = header()
-        let failed = report.connections.filter(\.failed)
-        let healthy = report.connections.filter { !$0.failed }
+        let connections = report.connections
+        let failedCount = connections.count(where: \.failed)
+        let healthyCount = connections.count - failedCount
 
-        lines.append("")
-        lines += incidentSummary(clock: clock, failedCount: failed.count)
-        lines += unlistedSummary()
-        lines += bulletSection("Capture warnings", report.capture.warnings)
-        lines += bulletSection("Findings across connections", report.crossConnectionFindings)
+        stream.lines(header())
+        stream.line("")
+        stream.lines(incidentSummary(clock: clock, failedCount: failedCount))
+        stream.lines(unlistedSummary())
+        stream.lines(bulletSection("Capture warnings", report.capture.warnings))
+        stream.lines(bulletSection("Findings across connections", report.crossConnectionFindings))
 
-        if !failed.isEmpty {
-            let (full, brief) = FailureGroup.split(Array(report.connections))
-            lines.append("")
-            lines.append("Failed connections (\(TextLayout.grouped(failed.count)))")
-            for connection in full {
-                lines.append("")
-                lines += ConnectionText.block(connection, clock: clock)
+        var fitter = LineFitter(restPrefix: "    ")
+        if failedCount > 0 {
+            let (full, brief) = FailureGroup.split(connections)
+            stream.line("")
+            stream.line("Failed connections (\(TextLayout.grouped(failedCount)))")
+            for index in full {
+                stream.line("")
+                stream.lines(ConnectionText.block(connections[index], clock: clock))
+                stream.flushIfFull()
+                if stream.isClosed { return }
             }
             if !brief.isEmpty {
-                lines.append("")
-                lines.append("More failed connections like those above "
-                             + "(the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full)")
-                for connection in brief {
-                    lines += ConnectionText.oneLine(connection, clock: clock)
+                stream.line("")
+                stream.line("More failed connections like those above "
+                            + "(the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full)")
+                for index in brief {
+                    ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
+                    stream.flushIfFull()
+                    if stream.isClosed { return }
                 }
             }
         }
-        if !healthy.isEmpty {
-            lines.append("")
-            lines.append("Established connections (\(TextLayout.grouped(healthy.count)))")
-            for connection in healthy {
-                lines += ConnectionText.oneLine(connection, clock: clock)
+        if healthyCount > 0 {
+            stream.line("")
+            stream.line("Established connections (\(TextLayout.grouped(healthyCount)))")
+            for index in connections.indices where !connections[index].failed {
+                ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
+                stream.flushIfFull()
+                if stream.isClosed { return }
             }
         }
-        return lines.joined(separator: "\n")
     }
 
     /// Tool, file, packets, time span, link type; the connection count; where trust came from.
@@ -91,7 +100,7 @@ struct TextReport {
             let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
             return noneFailed ? ["Incident summary: no handshake failed."] : []
         }
-        let groups = FailureGroup.groups(Array(report.connections))
+        let groups = FailureGroup.groups(report.connections)
         var lines = ["Incident summary: \(TextLayout.plural(failedCount, "failed connection")) in "
                      + "\(TextLayout.plural(groups.count, "group")) (server, SNI, cause), most frequent first"]
         let countWidth = groups.map { TextLayout.grouped($0.count).count }.max() ?? 1

@@ -33,9 +33,9 @@ enum TimelineLines {
     /// Lines with the frame column aligned, as far as the width allows.
     static func aligned(_ lines: [Line], firstPrefix: String, restPrefix: String,
                         width: Int = TextLayout.width) -> [String] {
-        let longestFrames = lines.map(\.frames.count).max() ?? 0
-        let room = max(20, width - firstPrefix.count - 2 - longestFrames)
-        let column = min(room, lines.map(\.left.count).max() ?? 0)
+        let longestFrames = lines.map { TextLayout.columns($0.frames) }.max() ?? 0
+        let room = max(20, width - TextLayout.columns(firstPrefix) - 2 - longestFrames)
+        let column = min(room, lines.map { TextLayout.columns($0.left) }.max() ?? 0)
         return lines.enumerated().map { index, line in
             (index == 0 ? firstPrefix : restPrefix) + TextLayout.pad(line.left, to: column) + "  " + line.frames
         }

@@ -1,0 +1,179 @@
+import WireFormat
+import PacketDecoding
+
+// Numbers, times and addresses written straight into a report's bytes, the same text as `String(_:)`,
+// `Timestamp.timeOfDay`/`date`/`rfc3339` and `Endpoint.description`: a report prints several per connection,
+// and building each as a String first costs more than the rest of the line.
+
+enum ByteText {
+    fileprivate static let zero = UInt8(ascii: "0")
+
+    /// `String(value)`.
+    static func appendDecimal(_ value: Int, to stream: inout ReportStream) {
+        withDigits(to: &stream) { digits in
+            if value < 0 { digits.put(UInt8(ascii: "-")) }
+            digits.put(value.magnitude, width: 1)
+        }
+    }
+
+    static func digitCount(_ value: UInt) -> Int {
+        var count = 1
+        var rest = value
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        return count
+    }
+
+    /// `192.0.2.1:443`; IPv6 as `Endpoint.description` writes it.
+    static func appendEndpoint(_ endpoint: Endpoint, to stream: inout ReportStream) {
+        guard !endpoint.address.isIPv6 else {
+            stream.append(endpoint.description)
+            return
+        }
+        let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
+        withDigits(to: &stream) { digits in
+            digits.put(value >> 24, width: 1)
+            digits.put(UInt8(ascii: "."))
+            digits.put((value >> 16) & 0xff, width: 1)
+            digits.put(UInt8(ascii: "."))
+            digits.put((value >> 8) & 0xff, width: 1)
+            digits.put(UInt8(ascii: "."))
+            digits.put(value & 0xff, width: 1)
+            digits.put(UInt8(ascii: ":"))
+            digits.put(UInt(endpoint.port), width: 1)
+        }
+    }
+
+    /// `IPAddress.description`; an IPv4 address (at most 15 bytes) as a small String, which allocates nothing.
+    static func addressText(_ address: IPAddress) -> String {
+        guard !address.isIPv6 else { return address.description }
+        let value = UInt(truncatingIfNeeded: address.low) & 0xffff_ffff
+        return String(unsafeUninitializedCapacity: 15) { buffer in
+            var digits = Digits(buffer: buffer)
+            digits.put(value >> 24, width: 1)
+            digits.put(UInt8(ascii: "."))
+            digits.put((value >> 16) & 0xff, width: 1)
+            digits.put(UInt8(ascii: "."))
+            digits.put((value >> 8) & 0xff, width: 1)
+            digits.put(UInt8(ascii: "."))
+            digits.put(value & 0xff, width: 1)
+            return digits.count
+        }
+    }
+
+    /// `03:12:04.118` (`Timestamp.timeOfDay`).
+    static func appendTimeOfDay(_ time: Timestamp, to stream: inout ReportStream) {
+        guard let civil = Civil(time) else {
+            stream.append(time.timeOfDay)
+            return
+        }
+        withDigits(to: &stream) { digits in
+            civil.putTime(&digits)
+            digits.put(UInt8(ascii: "."))
+            digits.put(UInt(time.nanoseconds / 1_000_000), width: 3)
+        }
+    }
+
+    /// `2026-11-29` (`Timestamp.date`).
+    static func appendDate(_ time: Timestamp, to stream: inout ReportStream) {
+        guard let civil = Civil(time) else {
+            stream.append(time.date)
+            return
+        }
+        withDigits(to: &stream) { civil.putDate(&$0) }
+    }
+
+    /// `2026-11-29T03:12:04.118000Z` (`Timestamp.rfc3339`).
+    static func appendRFC3339(_ time: Timestamp, to stream: inout ReportStream) {
+        guard let civil = Civil(time) else {
+            stream.append(time.rfc3339)
+            return
+        }
+        withDigits(to: &stream) { digits in
+            civil.putDate(&digits)
+            digits.put(UInt8(ascii: "T"))
+            civil.putTime(&digits)
+            digits.put(UInt8(ascii: "."))
+            digits.put(UInt(time.nanoseconds / 1000), width: 6)
+            digits.put(UInt8(ascii: "Z"))
+        }
+    }
+
+    /// Up to 64 bytes of numbers and punctuation, gathered on the stack and appended at once (appending byte by
+    /// byte costs more than the arithmetic).
+    struct Digits {
+        fileprivate var buffer: UnsafeMutableBufferPointer<UInt8>
+        fileprivate var count = 0
+
+        mutating func put(_ byte: UInt8) {
+            guard count < buffer.count else { return }
+            buffer[count] = byte
+            count += 1
+        }
+
+        /// Decimal, zero-padded on the left to `width`.
+        mutating func put(_ value: UInt, width: Int) {
+            let length = max(width, ByteText.digitCount(value))
+            guard count + length <= buffer.count else { return }
+            var position = count + length
+            var rest = value
+            repeat {
+                position -= 1
+                buffer[position] = ByteText.zero + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while position > count
+            count += length
+        }
+    }
+
+    private static func withDigits(to stream: inout ReportStream, _ write: (inout Digits) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            var digits = Digits(buffer: buffer)
+            write(&digits)
+            stream.append(UnsafeBufferPointer(rebasing: buffer[..<digits.count]))
+        }
+    }
+
+    /// A UTC date and time of day, for years 1970 to 9999 (other times use `Timestamp`'s own text).
+    private struct Civil {
+        var year, month, day, hour, minute, second: UInt
+
+        /// Days-from-civil inverse (Howard Hinnant's algorithm), as `Timestamp` computes it.
+        init?(_ time: Timestamp) {
+            guard time.seconds >= 0, time.seconds < 253_402_300_800 else { return nil }
+            let seconds = UInt(time.seconds)
+            let days = seconds / 86_400
+            let secondsOfDay = seconds % 86_400
+            let z = days + 719_468
+            let era = z / 146_097
+            let doe = z - era * 146_097
+            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+            let mp = (5 * doy + 2) / 153
+            day = doy - (153 * mp + 2) / 5 + 1
+            month = mp < 10 ? mp + 3 : mp - 9
+            year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+            hour = secondsOfDay / 3600
+            minute = secondsOfDay % 3600 / 60
+            second = secondsOfDay % 60
+        }
+
+        func putDate(_ digits: inout Digits) {
+            digits.put(year, width: 4)
+            digits.put(UInt8(ascii: "-"))
+            digits.put(month, width: 2)
+            digits.put(UInt8(ascii: "-"))
+            digits.put(day, width: 2)
+        }
+
+        func putTime(_ digits: inout Digits) {
+            digits.put(hour, width: 2)
+            digits.put(UInt8(ascii: ":"))
+            digits.put(minute, width: 2)
+            digits.put(UInt8(ascii: ":"))
+            digits.put(second, width: 2)
+        }
+    }
+}
