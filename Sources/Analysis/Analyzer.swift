@@ -30,7 +30,7 @@ public struct AnalysisOptions: Sendable {
     public var maxReportedConnections = 20_000
     /// Listed reports held in memory; those judged later wait in an unlinked temporary file (in `$TMPDIR`) until
     /// they are rendered, so that memory stays flat as captures grow. 0 spills every report.
-    public var maxResidentReports = 2_000
+    public var maxResidentReports = 5_000
     /// Where that temporary file goes (nil: `$TMPDIR`, else `/tmp`); where no file can be made, reports stay
     /// in memory.
     public var temporaryDirectory: String? = nil

@@ -1,6 +1,7 @@
 import WireFormat
 import PacketDecoding
 import Diagnosis
+import Analysis
 
 /// Failed connections grouped by (server endpoint, SNI, cause), most frequent first: the answer to "what is
 /// broken, for whom, since when" before any single connection is read.
@@ -45,25 +46,16 @@ struct FailureGroup {
     /// and JSON have them all), so a thousand identical failures do not bury the others.
     static let fullBlocksPerGroup = 3
 
-    /// The positions of failed connections, split into those shown in full and the rest, each in report order.
-    static func split(_ connections: some Collection<ConnectionReport>) -> (full: [Int], brief: [Int]) {
-        var shown: [Key: Int] = [:]
-        var full: [Int] = []
-        var brief: [Int] = []
-        for (index, c) in connections.enumerated() where c.failed {
-            let key = Key(c)
-            let count = shown[key, default: 0]
-            if count < fullBlocksPerGroup { full.append(index) } else { brief.append(index) }
-            shown[key] = count + 1
-        }
-        return (full, brief)
-    }
-
-    static func groups(_ connections: some Sequence<ConnectionReport>) -> [FailureGroup] {
+    /// The failed connections in one pass (each report read once): their groups, and their positions split
+    /// into those shown in full and the rest, each in report order.
+    static func summarize(_ connections: ConnectionList) -> (groups: [FailureGroup], full: [Int], brief: [Int]) {
         var positions: [Key: Int] = [:]
         var groups: [FailureGroup] = []
         var symptoms: [[(text: String, count: Int)]] = []     // per group, in the order first seen
-        for c in connections where c.failed {
+        var full: [Int] = []
+        var brief: [Int] = []
+        for index in connections.failedPositions {
+            let c = connections[index]
             let key = Key(c)
             let position: Int
             if let existing = positions[key] {
@@ -75,6 +67,7 @@ struct FailureGroup {
                                            cause: c.cause, first: c.firstPacket, last: c.firstPacket))
                 symptoms.append([])
             }
+            if groups[position].count < fullBlocksPerGroup { full.append(index) } else { brief.append(index) }
             groups[position].add(c)
             let text = Wording.symptomWithStage(c)
             if let seen = symptoms[position].firstIndex(where: { $0.text == text }) {
@@ -90,12 +83,13 @@ struct FailureGroup {
             groups[position].symptom = best.text
             groups[position].otherSymptoms = groups[position].count - best.count
         }
-        return groups.enumerated().sorted { lhs, rhs in
+        let sorted = groups.enumerated().sorted { lhs, rhs in
             // Most frequent first; then earliest, so groups of equal size read as a timeline.
             if lhs.element.count != rhs.element.count { return lhs.element.count > rhs.element.count }
             if lhs.element.first != rhs.element.first { return lhs.element.first < rhs.element.first }
             return lhs.offset < rhs.offset
         }.map(\.element)
+        return (sorted, full, brief)
     }
 
     mutating func add(_ c: ConnectionReport) {

@@ -81,6 +81,13 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
     /// What the list keeps in memory of each report, in list order.
     var digests: some RandomAccessCollection<ConnectionDigest> { entries.lazy.map(\.digest) }
 
+    /// Whether the connection at `position` failed, without reading its report.
+    public func isFailed(at position: Int) -> Bool { entries[position].digest.cause != .ok }
+
+    /// The positions of the failed connections, in order, without reading any report: renderers read only
+    /// the reports they print, once each.
+    public var failedPositions: [Int] { entries.indices.filter { entries[$0].digest.cause != .ok } }
+
     /// In order of first packet (then last), as `Analyzer.assemble` lists them.
     mutating func sortByFirstPacket() {
         entries.sort { ($0.digest.firstFrame, $0.digest.lastFrame) < ($1.digest.firstFrame, $1.digest.lastFrame) }

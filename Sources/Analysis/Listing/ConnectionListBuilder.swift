@@ -11,7 +11,7 @@ struct ConnectionListBuilder {
     }
 
     /// Reports kept as values before spilling starts (`AnalysisOptions.maxResidentReports`): small captures
-    /// never touch the disk, and one of tens of thousands of connections holds this many (about 3 kB each).
+    /// never touch the disk, and one of tens of thousands of connections holds this many (about 2.5 kB each).
     private let residentLimit: Int
     /// Where the spill file goes (nil: `$TMPDIR`, else `/tmp`).
     private let directory: String?

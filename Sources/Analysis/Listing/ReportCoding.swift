@@ -11,7 +11,8 @@ import Diagnosis
 /// no version; a read that does not parse yields nil, never a trap.
 enum ReportCoding {
     static func encode(_ r: ConnectionReport, certificates: inout CertificateTable, into out: inout [UInt8]) {
-        var w = ByteWriter(out)
+        var w = ByteWriter()
+        swap(&w.bytes, &out)  // append to the caller's array in place (a copy would grow it from nothing)
         w.int(r.id)
         w.endpoint(r.client)
         w.endpoint(r.server)
@@ -27,8 +28,8 @@ enum ReportCoding {
         w.array(r.alpnOffered) { $0.string($1) }
         w.optional(r.alpn) { $0.string($1) }
         w.array(r.timeline) { w, entry in
-            w.string(entry.from.rawValue)
-            w.string(entry.kind.rawValue)
+            w.side(entry.from)
+            w.uint8(TimelineKindCode.code(entry.kind))
             w.string(entry.message)
             w.int(entry.frame)
             w.timestamp(entry.timestamp)
@@ -37,7 +38,7 @@ enum ReportCoding {
         w.bool(r.established)
         w.string(r.stage)
         w.optional(r.alert) { w, alert in
-            w.string(alert.from.rawValue)
+            w.side(alert.from)
             w.optional(alert.level) { $0.uint8($1.rawValue) }
             w.optional(alert.description) { $0.uint8($1.rawValue) }
             w.bool(alert.encrypted)
@@ -53,7 +54,7 @@ enum ReportCoding {
         w.bool(r.helloRetryRequest)
         w.optional(r.trust) { $0.trustVerdict($1) }
         w.bool(r.decrypted)
-        out = w.bytes
+        swap(&w.bytes, &out)
     }
 
     static func decode(_ bytes: ArraySlice<UInt8>, certificates: CertificateTable) -> ConnectionReport? {
@@ -124,23 +125,49 @@ struct CertificateTable: Sendable {
     }
 }
 
+/// Timeline kinds as one byte each (a string per entry made up half of a report's bytes and decoding time).
+private enum TimelineKindCode {
+    static let kinds: [TimelineEntry.Kind] = [.handshakeMessage, .changeCipherSpec, .alert, .encrypted, .tcp, .other]
+
+    static func code(_ kind: TimelineEntry.Kind) -> UInt8 {
+        switch kind {  // exhaustive: a new kind must be given a code here
+        case .handshakeMessage: 0
+        case .changeCipherSpec: 1
+        case .alert: 2
+        case .encrypted: 3
+        case .tcp: 4
+        case .other: 5
+        }
+    }
+
+    static func kind(_ code: UInt8) -> TimelineEntry.Kind? {
+        kinds.indices.contains(Int(code)) ? kinds[Int(code)] : nil
+    }
+}
+
 private struct ByteWriter {
-    var bytes: [UInt8]
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    var bytes: [UInt8] = []
 
     mutating func uint8(_ value: UInt8) { bytes.append(value) }
-    mutating func uint16(_ value: UInt16) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
-    mutating func uint32(_ value: UInt32) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
-    mutating func uint64(_ value: UInt64) { withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) } }
+    mutating func uint16(_ value: UInt16) { integer(value) }
+    mutating func uint32(_ value: UInt32) { integer(value) }
+    mutating func uint64(_ value: UInt64) { integer(value) }
+
+    /// Byte by byte, most significant first (cheaper than appending a buffer of a few bytes).
+    private mutating func integer<T: FixedWidthInteger & UnsignedInteger>(_ value: T) {
+        var shift = T.bitWidth - 8
+        while shift >= 0 {
+            bytes.append(UInt8(truncatingIfNeeded: value >> shift))
+            shift -= 8
+        }
+    }
     mutating func int(_ value: Int) { uint64(UInt64(bitPattern: Int64(value))) }
     mutating func bool(_ value: Bool) { uint8(value ? 1 : 0) }
+    mutating func side(_ value: Side) { uint8(value == .client ? 0 : 1) }
 
     mutating func string(_ value: String) {
-        var value = value
-        value.withUTF8 { utf8 in
-            uint32(UInt32(truncatingIfNeeded: utf8.count))
-            bytes.append(contentsOf: utf8)
-        }
+        uint32(UInt32(truncatingIfNeeded: value.utf8.count))
+        bytes.append(contentsOf: value.utf8)
     }
 
     mutating func timestamp(_ value: Timestamp) {
@@ -188,6 +215,7 @@ private struct ByteReader {
     mutating func uint64() -> UInt64? { cursor.readInteger(as: UInt64.self) }
     mutating func int() -> Int? { uint64().map { Int(truncatingIfNeeded: Int64(bitPattern: $0)) } }
     mutating func bool() -> Bool? { uint8().map { $0 != 0 } }
+    mutating func side() -> Side? { uint8().map { $0 == 0 ? .client : .server } }
 
     mutating func string() -> String? {
         guard let count = uint32(), let utf8 = cursor.readSlice(length: Int(count)) else { return nil }
@@ -224,14 +252,14 @@ private struct ByteReader {
     }
 
     mutating func timelineEntry() -> TimelineEntry? {
-        guard let from = string().flatMap(Side.init(rawValue:)), let kind = string().flatMap(TimelineEntry.Kind.init(rawValue:)),
+        guard let from = side(), let kind = uint8().flatMap(TimelineKindCode.kind),
               let message = string(), let frame = int(), let timestamp = timestamp(),
               let detail = optional({ $0.string() }) else { return nil }
         return TimelineEntry(from: from, kind: kind, message: message, frame: frame, timestamp: timestamp, detail: detail)
     }
 
     mutating func alertReport() -> AlertReport? {
-        guard let from = string().flatMap(Side.init(rawValue:)),
+        guard let from = side(),
               let level = optional({ $0.uint8().map(AlertLevel.init(rawValue:)) }),
               let description = optional({ $0.uint8().map(AlertDescription.init(rawValue:)) }),
               let encrypted = bool(), let frame = int() else { return nil }

@@ -18,14 +18,15 @@ struct MarkdownReport {
     func write(to stream: inout ReportStream) {
         let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
         let connections = report.connections
-        let failedCount = connections.count(where: \.failed)
+        let failedCount = connections.failedPositions.count
         stream.lines(header())
-        stream.lines(incidentSummary(clock: clock))
+        let failures = FailureGroup.summarize(connections)
+        stream.lines(incidentSummary(clock: clock, groups: failures.groups))
         stream.lines(causeTable())
         stream.lines(bulletSection("Capture warnings", report.capture.warnings))
         stream.lines(bulletSection("Findings across connections", report.crossConnectionFindings))
         if failedCount > 0 {
-            let (full, brief) = FailureGroup.split(connections)
+            let (full, brief) = (failures.full, failures.brief)
             stream.lines(["", "## Failed connections"])
             for index in full {
                 stream.lines(block(connections[index], clock: clock))
@@ -41,7 +42,8 @@ struct MarkdownReport {
         }
         if connections.count > failedCount {
             stream.lines(["", "## Established connections", ""])
-            writeConnectionTable(connections.lazy.filter { !$0.failed }, clock: clock, to: &stream)
+            writeConnectionTable(connections.indices.lazy.filter { !connections.isFailed(at: $0) }.map { connections[$0] },
+                                 clock: clock, to: &stream)
         }
     }
 
@@ -76,8 +78,7 @@ struct MarkdownReport {
         ]
     }
 
-    func incidentSummary(clock: Clock) -> [String] {
-        let groups = FailureGroup.groups(report.connections)
+    func incidentSummary(clock: Clock, groups: [FailureGroup]) -> [String] {
         guard !groups.isEmpty else {
             let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
             return noneFailed ? ["", "## Incident summary", "", "No handshake failed."] : []

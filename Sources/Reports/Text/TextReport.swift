@@ -14,19 +14,20 @@ struct TextReport {
     func write(to stream: inout ReportStream) {
         let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
         let connections = report.connections
-        let failedCount = connections.count(where: \.failed)
+        let failedCount = connections.failedPositions.count
         let healthyCount = connections.count - failedCount
 
         stream.lines(header())
         stream.line("")
-        stream.lines(incidentSummary(clock: clock, failedCount: failedCount))
+        let failures = FailureGroup.summarize(connections)
+        stream.lines(incidentSummary(clock: clock, failedCount: failedCount, groups: failures.groups))
         stream.lines(unlistedSummary())
         stream.lines(bulletSection("Capture warnings", report.capture.warnings))
         stream.lines(bulletSection("Findings across connections", report.crossConnectionFindings))
 
         var fitter = LineFitter(restPrefix: "    ")
         if failedCount > 0 {
-            let (full, brief) = FailureGroup.split(connections)
+            let (full, brief) = (failures.full, failures.brief)
             stream.line("")
             stream.line("Failed connections (\(TextLayout.grouped(failedCount)))")
             for index in full {
@@ -49,7 +50,7 @@ struct TextReport {
         if healthyCount > 0 {
             stream.line("")
             stream.line("Established connections (\(TextLayout.grouped(healthyCount)))")
-            for index in connections.indices where !connections[index].failed {
+            for index in connections.indices where !connections.isFailed(at: index) {
                 ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
                 stream.flushIfFull()
                 if stream.isClosed { return }
@@ -95,12 +96,11 @@ struct TextReport {
     ///   37 × unknown_ca   10.0.0.9:443  SNI api.example.test  02:41:07 – 03:05:55  12 clients
     ///        the client sent fatal alert 48 unknown_ca after ServerHelloDone; #3, #5, #8 and 34 more
     /// ```
-    func incidentSummary(clock: Clock, failedCount: Int) -> [String] {
+    func incidentSummary(clock: Clock, failedCount: Int, groups: [FailureGroup]) -> [String] {
         guard failedCount > 0 else {
             let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
             return noneFailed ? ["Incident summary: no handshake failed."] : []
         }
-        let groups = FailureGroup.groups(report.connections)
         var lines = ["Incident summary: \(TextLayout.plural(failedCount, "failed connection")) in "
                      + "\(TextLayout.plural(groups.count, "group")) (server, SNI, cause), most frequent first"]
         let countWidth = groups.map { TextLayout.grouped($0.count).count }.max() ?? 1
