@@ -32,7 +32,7 @@ final class RecordedOutput: ReportOutput {
             { Fixtures.refused(id: $0, at: $1) }, { Fixtures.encryptedAlert(id: $0, at: $1) },
             { Fixtures.hostileConnection(id: $0, at: $1) },
         ]
-        report.connections = (1...2_500).map { makers[$0 % makers.count]($0, Int64($0)) }
+        report.connections = ConnectionList((1...2_500).map { makers[$0 % makers.count]($0, Int64($0)) })
         return report
     }
 
