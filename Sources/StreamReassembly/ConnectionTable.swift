@@ -3,7 +3,7 @@ import PacketDecoding
 
 /// A connection's endpoints without direction: `a` is the lower one, so both directions find the same entry.
 @usableFromInline
-struct ConnectionKey: Hashable {
+struct ConnectionKey: Hashable, Sendable {
     @usableFromInline var a: Endpoint
     @usableFromInline var b: Endpoint
 
@@ -65,7 +65,7 @@ struct Tombstone {
 struct ConnectionTable {
     var live: [LiveConnection] = []
     var tombstones: [Tombstone] = []
-    var index: [ConnectionKey: Int] = [:]
+    var index = ConnectionIndex()
     private(set) var newest = -1
     private(set) var oldest = -1
 
