@@ -15,7 +15,8 @@ import Synchronization
 ///
 /// Identical to one analyzer while no memory limit is reached: the caps on connections held and on out-of-order
 /// bytes buffered in total (`ReassemblyLimits`) are shared out among the workers, so when a cap is reached the
-/// connection let go (or the bytes skipped) may differ.
+/// connection let go (or the bytes skipped) may differ. Reports held in memory (`maxResidentReports`) are shared
+/// out too; where a report waits changes nothing in it.
 @available(macOS 15.0, *)
 public final class ShardedAnalyzer {
     public let options: AnalysisOptions
@@ -41,6 +42,7 @@ public final class ShardedAnalyzer {
         var shardOptions = options
         shardOptions.reassemblyLimits.maxConnections = max(1, options.reassemblyLimits.maxConnections / count)
         shardOptions.reassemblyLimits.maxBufferedBytesTotal = max(1, options.reassemblyLimits.maxBufferedBytesTotal / count)
+        shardOptions.maxResidentReports = options.maxResidentReports / count
         self.workers = (0..<count).map { index in ShardWorker(options: shardOptions, index: index) }
         self.pending = Array(repeating: PacketBatch(), count: count)
         for worker in self.workers { worker.start() }
