@@ -153,10 +153,11 @@ public struct Analyzer {
 
     /// The report: connections in order of first packet and numbered so, the findings across connections, the
     /// capture's warnings.
-    static func assemble(capture: CaptureSummary, listings: [ConnectionListBuilder.Part], unlisted: ConnectionCounts,
-                         packetWarnings: [String], statistics: ReassemblyStatistics,
+    static func assemble(capture: CaptureSummary, listings: consuming [ConnectionListBuilder.Part],
+                         unlisted: ConnectionCounts, packetWarnings: [String], statistics: ReassemblyStatistics,
                          options: AnalysisOptions) -> AnalysisReport {
-        var all = ConnectionList(parts: listings)
+        // Consumed, so that sorting the list's entries does not copy them.
+        var all = ConnectionList(parts: consume listings)
         var unlisted = unlisted
         all.sortByFirstPacket()
         // Shards each keep up to the cap: the list keeps the earliest connections, the rest are counted.

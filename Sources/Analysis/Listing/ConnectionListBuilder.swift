@@ -66,9 +66,16 @@ struct ConnectionListBuilder {
 extension ConnectionList {
     /// The parts of one or more builders (the shards of one analysis) as one list, in their given order.
     init(parts: [ConnectionListBuilder.Part]) {
+        if parts.count == 1, let part = parts.first {
+            // One analyzer: its entries already count from resident report 0 and store 0, so they are kept as they are.
+            self.init(resident: part.resident, entries: part.entries, stores: [part.store], annotations: nil)
+            return
+        }
         var resident: [ConnectionReport] = []
         var entries: [Entry] = []
         var stores: [Store] = []
+        resident.reserveCapacity(parts.reduce(0) { $0 + $1.resident.count })
+        entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
         for part in parts {
             let residentBase = resident.count
             let storeIndex = stores.count
