@@ -101,12 +101,18 @@ enum Wording {
     /// `TLS 1.3, TLS_AES_128_GCM_SHA256, h2, resumed`
     static func negotiated(_ c: ConnectionReport) -> String {
         var parts: [String] = []
-        if let version = c.version { parts.append(version.description) }
-        if let suite = c.cipherSuite { parts.append(suite.description) }
-        if let alpn = c.alpn { parts.append(alpn) }
-        if c.resumed { parts.append("resumed") }
-        if c.helloRetryRequest { parts.append("after HelloRetryRequest") }
+        forEachNegotiatedPiece(c) { parts.append($0) }
         return parts.isEmpty ? "handshake complete" : parts.joined(separator: ", ")
+    }
+
+    /// The pieces `negotiated` joins, in order: version, suite, ALPN, `resumed`, `after HelloRetryRequest`
+    /// (none: `handshake complete`). Renderers that write pieces one at a time call this.
+    static func forEachNegotiatedPiece(_ c: ConnectionReport, _ body: (String) -> Void) {
+        if let version = c.version { body(version.description) }
+        if let suite = c.cipherSuite { body(suite.description) }
+        if let alpn = c.alpn { body(alpn) }
+        if c.resumed { body("resumed") }
+        if c.helloRetryRequest { body("after HelloRetryRequest") }
     }
 
     /// The first line under a connection: `OK: ...`, or `FAILED after ServerHelloDone: ... (frame 50)`.

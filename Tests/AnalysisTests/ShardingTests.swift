@@ -76,7 +76,7 @@ import PacketDecoding
 
     // MARK: Helpers
 
-    static func analyze(_ url: URL, workers: Int?) throws -> AnalysisReport {
+    static func analyze(_ url: URL, options: AnalysisOptions = AnalysisOptions(), workers: Int?) throws -> AnalysisReport {
         let reader = try CaptureFileReader(path: url.path)
         var packets: [CapturedPacket] = []
         while let packet = reader.nextPacket() {
@@ -84,7 +84,7 @@ import PacketDecoding
             owned.bytes = ArraySlice(Array(packet.bytes))
             packets.append(owned)
         }
-        return analyze(packets, workers: workers, name: url.lastPathComponent, format: reader.format,
+        return analyze(packets, options: options, workers: workers, name: url.lastPathComponent, format: reader.format,
                        linkType: reader.linkType, warnings: reader.warnings)
     }
 

@@ -23,7 +23,7 @@ import Diagnosis
         options.maxResidentReports = 0
         let expected = ShardingTests.text(kept)
         for workers in [nil, 2] as [Int?] {
-            let spilled = try Self.analyze(url, options: options, workers: workers)
+            let spilled = try ShardingTests.analyze(url, options: options, workers: workers)
             #expect(ShardingTests.text(spilled) == expected, "\(url.lastPathComponent), workers \(String(describing: workers))")
         }
     }
@@ -49,7 +49,7 @@ import Diagnosis
         var options = AnalysisOptions()
         options.maxResidentReports = 0
         options.temporaryDirectory = "/nonexistent/tlsdiag-test"
-        #expect(ShardingTests.text(try Self.analyze(url, options: options, workers: nil)) == expected)
+        #expect(ShardingTests.text(try ShardingTests.analyze(url, options: options, workers: nil)) == expected)
     }
 
     @Test func theListKeepsOnlyItsDigestsInMemory() throws {
@@ -64,18 +64,6 @@ import Diagnosis
     }
 
     // MARK: Helpers
-
-    static func analyze(_ url: URL, options: AnalysisOptions, workers: Int?) throws -> AnalysisReport {
-        let reader = try CaptureFileReader(path: url.path)
-        var packets: [CapturedPacket] = []
-        while let packet = reader.nextPacket() {
-            var owned = packet
-            owned.bytes = ArraySlice(Array(packet.bytes))
-            packets.append(owned)
-        }
-        return ShardingTests.analyze(packets, options: options, workers: workers, name: url.lastPathComponent,
-                                     format: reader.format, linkType: reader.linkType, warnings: reader.warnings)
-    }
 
     static func dumped(_ report: ConnectionReport) -> String {
         var text = ""

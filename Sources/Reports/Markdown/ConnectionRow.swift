@@ -42,11 +42,7 @@ extension MarkdownReport {
                 MarkdownText.appendCell(text, to: &stream)
                 pieces += 1
             }
-            if let version = c.version { piece(version.description) }
-            if let suite = c.cipherSuite { piece(suite.description) }
-            if let alpn = c.alpn { piece(alpn) }
-            if c.resumed { piece("resumed") }
-            if c.helloRetryRequest { piece("after HelloRetryRequest") }
+            Wording.forEachNegotiatedPiece(c, piece)
             if pieces == 0 { stream.append("handshake complete") }
         }
         for (index, warning) in c.warnings.enumerated() {

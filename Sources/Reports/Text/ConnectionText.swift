@@ -57,11 +57,7 @@ enum ConnectionText {
                 fitter.part.escaped(text)
                 pieces += 1
             }
-            if let version = c.version { piece(version.description) }
-            if let suite = c.cipherSuite { piece(suite.description) }
-            if let alpn = c.alpn { piece(alpn) }
-            if c.resumed { piece("resumed") }
-            if c.helloRetryRequest { piece("after HelloRetryRequest") }
+            Wording.forEachNegotiatedPiece(c, piece)
             if pieces == 0 { fitter.part.literal("handshake complete") }
         }
         fitter.addPart(to: &stream)
