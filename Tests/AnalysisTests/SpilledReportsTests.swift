@@ -101,6 +101,8 @@ import Diagnosis
                 TimelineEntry(from: .client, kind: .handshakeMessage, message: "ClientHello", frame: 3, timestamp: time,
                               detail: "TLS 1.3, 1.2; 2 suites"),
                 TimelineEntry(from: .server, kind: .tcp, message: "RST", frame: 9, timestamp: time),
+                TimelineEntry(from: .server, kind: .other, message: "0x77 (a name without a code)", frame: 10,
+                              timestamp: time, detail: ""),
             ]
             report.established = index % 2 == 0
             report.stage = "after ServerHello"

@@ -30,7 +30,7 @@ enum ReportCoding {
         w.array(r.timeline) { w, entry in
             w.side(entry.from)
             w.uint8(TimelineKindCode.code(entry.kind))
-            w.string(entry.message)
+            w.message(entry.message)
             w.int(entry.frame)
             w.timestamp(entry.timestamp)
             w.optional(entry.detail) { $0.string($1) }
@@ -145,6 +145,17 @@ private enum TimelineKindCode {
     }
 }
 
+/// The timeline's usual message names as one byte each (1…); 0 is followed by the name as a string.
+private enum TimelineMessageCode {
+    static let names = [
+        "SYN", "SYN-ACK", "FIN", "RST", "ChangeCipherSpec", "Alert", "EncryptedRecord", "Finished", "Not TLS",
+        "ClientHello", "ServerHello", "HelloRetryRequest", "Certificate", "ServerKeyExchange", "CertificateRequest",
+        "ServerHelloDone", "CertificateVerify", "ClientKeyExchange", "NewSessionTicket", "EncryptedExtensions",
+        "CertificateStatus",
+    ]
+    static let codes: [String: UInt8] = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, UInt8($0 + 1)) })
+}
+
 private struct ByteWriter {
     var bytes: [UInt8] = []
 
@@ -168,6 +179,15 @@ private struct ByteWriter {
     mutating func string(_ value: String) {
         uint32(UInt32(truncatingIfNeeded: value.utf8.count))
         bytes.append(contentsOf: value.utf8)
+    }
+
+    mutating func message(_ value: String) {
+        if let code = TimelineMessageCode.codes[value] {
+            uint8(code)
+        } else {
+            uint8(0)
+            string(value)
+        }
     }
 
     mutating func timestamp(_ value: Timestamp) {
@@ -222,6 +242,13 @@ private struct ByteReader {
         return String(decoding: utf8, as: UTF8.self)
     }
 
+    mutating func message() -> String? {
+        guard let code = uint8() else { return nil }
+        guard code > 0 else { return string() }
+        let names = TimelineMessageCode.names
+        return names.indices.contains(Int(code) - 1) ? names[Int(code) - 1] : nil
+    }
+
     mutating func timestamp() -> Timestamp? {
         guard let seconds = uint64(), let nanoseconds = uint32() else { return nil }
         return Timestamp(seconds: Int64(bitPattern: seconds), nanoseconds: nanoseconds)
@@ -253,7 +280,7 @@ private struct ByteReader {
 
     mutating func timelineEntry() -> TimelineEntry? {
         guard let from = side(), let kind = uint8().flatMap(TimelineKindCode.kind),
-              let message = string(), let frame = int(), let timestamp = timestamp(),
+              let message = message(), let frame = int(), let timestamp = timestamp(),
               let detail = optional({ $0.string() }) else { return nil }
         return TimelineEntry(from: from, kind: kind, message: message, frame: frame, timestamp: timestamp, detail: detail)
     }
