@@ -35,6 +35,7 @@ enum PEMBundle {
 
     /// The label of a `-----BEGIN X-----`-style line, or nil.
     private static func marker(_ prefix: String, _ line: ArraySlice<UInt8>) -> String? {
+        guard line.first == UInt8(ascii: "-") else { return nil }  // base64 lines, most of a bundle
         let start = Array(prefix.utf8)
         let end = Array("-----".utf8)
         guard line.count >= start.count + end.count, line.starts(with: start), line.reversed().starts(with: end)
@@ -50,36 +51,44 @@ enum PEMBundle {
     }
 
     /// Standard base64 (RFC 4648 §4), whitespace ignored, padding optional; nil on any other character.
-    static func base64Decode<C: Collection>(_ text: C) -> [UInt8]? where C.Element == UInt8 {
+    static func base64Decode(_ text: [UInt8]) -> [UInt8]? {
         var out: [UInt8] = []
         out.reserveCapacity(text.count * 3 / 4)
         var buffer: UInt32 = 0
         var bits = 0
         var padding = 0
         for char in text {
-            let value: UInt32
-            switch char {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = UInt32(char - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = UInt32(char - UInt8(ascii: "a")) + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = UInt32(char - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"): value = 62
-            case UInt8(ascii: "/"): value = 63
-            case UInt8(ascii: "="):
+            let value = base64Values[Int(char)]
+            if value < 64 {
+                guard padding == 0 else { return nil }  // data after "="
+                buffer = buffer << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                    buffer &= (1 << UInt32(bits)) - 1
+                }
+            } else if value == padValue {
                 padding += 1
-                continue
-            case 0x20, 0x09, 0x0D, 0x0A: continue
-            default: return nil
-            }
-            guard padding == 0 else { return nil }  // data after "="
-            buffer = buffer << 6 | value
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
-                buffer &= (1 << UInt32(bits)) - 1
+            } else if value != skipValue {
+                return nil
             }
         }
         guard padding <= 2, bits < 6 else { return nil }  // a lone 6-bit group cannot end a valid encoding
         return out
     }
+
+    private static let padValue: UInt8 = 0xFD
+    private static let skipValue: UInt8 = 0xFE
+
+    /// Per byte: its 6-bit value, `padValue` for "=", `skipValue` for whitespace, 0xFF for anything else.
+    private static let base64Values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (value, char) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            table[Int(char)] = UInt8(value)
+        }
+        table[Int(UInt8(ascii: "="))] = padValue
+        for char in [0x20, 0x09, 0x0D, 0x0A] { table[char] = skipValue }
+        return table
+    }()
 }
