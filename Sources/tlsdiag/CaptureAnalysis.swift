@@ -32,23 +32,17 @@ enum CaptureAnalysis {
                              into process: (CapturedPacket) -> Void,
                              finish: (CaptureSummary) -> AnalysisReport) -> AnalysisReport {
         var progress = progress
-        var packets = 0
-        var bytes = 0
-        var first: Timestamp?
-        var last: Timestamp?
+        var tally = CaptureTally()
         while let packet = reader.nextPacket() {
-            packets += 1
-            bytes += packet.bytes.count
-            if first == nil { first = packet.timestamp }
-            last = packet.timestamp
+            tally.count(packet)
             process(packet)
-            if packets & 0xffff == 0 { progress?.update(bytesRead: bytes + packets * 16, packets: packets) }
+            if tally.packets & 0xffff == 0 {
+                progress?.update(bytesRead: tally.bytes + tally.packets * 16, packets: tally.packets)
+            }
         }
         progress?.finish()
-        let capture = CaptureSummary(file: reader.path, format: reader.format, linkType: reader.linkType,
-                                     packets: packets, bytes: bytes, firstPacket: first, lastPacket: last,
-                                     warnings: reader.warnings, endedEarly: !reader.warnings.isEmpty)
-        return finish(capture)
+        return finish(tally.summary(file: reader.path, format: reader.format, linkType: reader.linkType,
+                                    warnings: reader.warnings))
     }
 
     /// One worker per core for large files, else one. `TLSDIAG_THREADS=N` overrides (benchmarks, tests).

@@ -69,15 +69,9 @@ public func fuzzPipeline(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     // An odd-sized input also runs the live-capture path (early conclusions, handshake timeouts).
     options.reportEarly = size & 1 == 1
     var analyzer = Analyzer(options: options)
-    var packets = 0
-    var bytes = 0
-    var first: Timestamp?
-    var last: Timestamp?
+    var tally = CaptureTally()
     while let packet = reader.nextPacket() {
-        packets += 1
-        bytes += packet.bytes.count
-        if first == nil { first = packet.timestamp }
-        last = packet.timestamp
+        tally.count(packet)
         analyzer.process(packet)
         if options.reportEarly {
             analyzer.advanceTime(to: packet.timestamp)
@@ -87,9 +81,8 @@ public func fuzzPipeline(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             }
         }
     }
-    let capture = CaptureSummary(file: reader.path, format: reader.format, linkType: reader.linkType,
-                                 packets: packets, bytes: bytes, firstPacket: first, lastPacket: last,
-                                 warnings: reader.warnings)
+    let capture = tally.summary(file: reader.path, format: reader.format, linkType: reader.linkType,
+                                warnings: reader.warnings)
     let report = analyzer.finish(capture: capture)
     for format in ReportFormat.allCases {
         let text = ReportRenderer.render(report, as: format, toolVersion: "fuzz")
