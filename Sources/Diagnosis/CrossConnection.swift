@@ -18,11 +18,6 @@ public enum PeerContext {
         }
     }
 
-    public static func annotate(_ reports: inout [ConnectionReport]) {
-        let choices = choices(reports.map { Outcome(server: $0.server, cause: $0.cause, version: $0.version, cipherSuite: $0.cipherSuite) })
-        for index in reports.indices { annotate(&reports[index], choices: choices) }
-    }
-
     /// Per server, the (up to three) version and suite pairs its successful clients got, most frequent first:
     /// `TLS 1.3, TLS_AES_128_GCM_SHA256 (12×); ...`.
     public static func choices(_ outcomes: some Sequence<Outcome>) -> [Endpoint: String] {

@@ -145,7 +145,10 @@ import TLSDissector
         _ = ok.encrypted(.server, length: 2400); _ = ok.encrypted(.client, length: 53); _ = ok.encrypted(.server, length: 250)
         var bad = ObservationBuilder(); _ = bad.tcpHandshake(); _ = bad.clientHello(); _ = bad.alert(.server, .handshakeFailure)
         var reports = [ok.diagnose(), bad.diagnose()]
-        PeerContext.annotate(&reports)
+        let choices = PeerContext.choices(reports.map {
+            PeerContext.Outcome(server: $0.server, cause: $0.cause, version: $0.version, cipherSuite: $0.cipherSuite)
+        })
+        for index in reports.indices { PeerContext.annotate(&reports[index], choices: choices) }
         #expect(reports[1].explanation.contains("Other clients of this server"))
         #expect(!reports[0].explanation.contains("Other clients"))
     }

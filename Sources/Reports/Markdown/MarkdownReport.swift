@@ -18,26 +18,25 @@ struct MarkdownReport {
     func write(to stream: inout ReportStream) {
         let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
         let connections = report.connections
-        let failedCount = connections.failedPositions.count
-        stream.lines(header())
         let failures = FailureGroup.summarize(connections)
+        let failedCount = failures.full.count + failures.brief.count
+        stream.lines(header())
         stream.lines(incidentSummary(clock: clock, groups: failures.groups))
         stream.lines(causeTable())
         stream.lines(bulletSection("Capture warnings", report.capture.warnings))
         stream.lines(bulletSection("Findings across connections", report.crossConnectionFindings))
         if failedCount > 0 {
-            let (full, brief) = (failures.full, failures.brief)
             stream.lines(["", "## Failed connections"])
-            for index in full {
+            for index in failures.full {
                 stream.lines(block(connections[index], clock: clock))
                 stream.flushIfFull()
                 if stream.isClosed { return }
             }
-            if !brief.isEmpty {
+            if !failures.brief.isEmpty {
                 stream.lines(["", "## More failed connections", "",
                               "Like those above (the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full).",
                               ""])
-                writeConnectionTable(brief.lazy.map { connections[$0] }, clock: clock, to: &stream)
+                writeConnectionTable(failures.brief.lazy.map { connections[$0] }, clock: clock, to: &stream)
             }
         }
         if connections.count > failedCount {

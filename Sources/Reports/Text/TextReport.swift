@@ -14,12 +14,12 @@ struct TextReport {
     func write(to stream: inout ReportStream) {
         let clock = Clock(first: report.capture.firstPacket, last: report.capture.lastPacket)
         let connections = report.connections
-        let failedCount = connections.failedPositions.count
+        let failures = FailureGroup.summarize(connections)
+        let failedCount = failures.full.count + failures.brief.count
         let healthyCount = connections.count - failedCount
 
         stream.lines(header())
         stream.line("")
-        let failures = FailureGroup.summarize(connections)
         stream.lines(incidentSummary(clock: clock, failedCount: failedCount, groups: failures.groups))
         stream.lines(unlistedSummary())
         stream.lines(bulletSection("Capture warnings", report.capture.warnings))
@@ -27,20 +27,19 @@ struct TextReport {
 
         var fitter = LineFitter(restPrefix: "    ")
         if failedCount > 0 {
-            let (full, brief) = (failures.full, failures.brief)
             stream.line("")
             stream.line("Failed connections (\(TextLayout.grouped(failedCount)))")
-            for index in full {
+            for index in failures.full {
                 stream.line("")
                 stream.lines(ConnectionText.block(connections[index], clock: clock))
                 stream.flushIfFull()
                 if stream.isClosed { return }
             }
-            if !brief.isEmpty {
+            if !failures.brief.isEmpty {
                 stream.line("")
                 stream.line("More failed connections like those above "
                             + "(the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full)")
-                for index in brief {
+                for index in failures.brief {
                     ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
                     stream.flushIfFull()
                     if stream.isClosed { return }
