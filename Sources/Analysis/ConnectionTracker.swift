@@ -169,6 +169,7 @@ struct ConnectionTracker: TCPStreamHandler {
         observation.payloadBytes[side, default: 0] += bytes.count
         var events = scratchEvents
         scratchEvents = []
+        if events.capacity == 0 { events.reserveCapacity(8) }
         if side == .client {
             clientParser.feed(bytes, frame: at.frame, into: &events)
         } else {

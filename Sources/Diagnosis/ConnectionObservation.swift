@@ -127,6 +127,12 @@ public struct ConnectionObservation: Sendable {
     public static let encryptedRecordLimit = 24
 
     public mutating func addTimeline(_ entry: TimelineEntry) {
-        if timeline.count < Self.timelineLimit { timeline.append(entry) } else { timelineDropped += 1 }
+        if timeline.count < Self.timelineLimit {
+            // A handshake takes 10–20 entries: one allocation instead of one per doubling.
+            if timeline.capacity == 0 { timeline.reserveCapacity(16) }
+            timeline.append(entry)
+        } else {
+            timelineDropped += 1
+        }
     }
 }

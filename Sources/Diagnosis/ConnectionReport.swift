@@ -65,15 +65,41 @@ public struct TimelineEntry: Sendable, Hashable {
     public var frame: Int
     public var timestamp: Timestamp
     /// A short human summary (`TLS 1.3, 1.2; 31 suites; SNI api.example.test`); untrusted parts unescaped.
-    public var detail: String?
+    /// Worded when read: most timelines are never printed.
+    public var detail: String? {
+        get { summary.text }
+        set { summary = newValue.map(TimelineSummary.text) ?? .none }
+    }
+    /// The facts `detail` is worded from.
+    var summary: TimelineSummary
 
     public init(from: Side, kind: Kind, message: String, frame: Int, timestamp: Timestamp, detail: String? = nil) {
+        self.init(from: from, kind: kind, message: message, frame: frame, timestamp: timestamp,
+                  summary: detail.map(TimelineSummary.text) ?? .none)
+    }
+
+    init(from: Side, kind: Kind, message: String, frame: Int, timestamp: Timestamp, summary: TimelineSummary) {
         self.from = from
         self.kind = kind
         self.message = message
         self.frame = frame
         self.timestamp = timestamp
-        self.detail = detail
+        self.summary = summary
+    }
+
+    /// Equal when they read the same, however the detail is held.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.from == rhs.from && lhs.kind == rhs.kind && lhs.message == rhs.message && lhs.frame == rhs.frame
+            && lhs.timestamp == rhs.timestamp && lhs.detail == rhs.detail
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(from)
+        hasher.combine(kind)
+        hasher.combine(message)
+        hasher.combine(frame)
+        hasher.combine(timestamp)
+        hasher.combine(detail)
     }
 }
 

@@ -4,37 +4,7 @@ import TLSDissector
 /// Untrusted text (SNI, ALPN) is included as is: renderers escape it.
 public enum HandshakeDetail {
     public static func describe(_ message: HandshakeMessage) -> String? {
-        switch message {
-        case .clientHello(let hello):
-            // Built by appending: this runs for every ClientHello of a capture.
-            var text = versionList(hello.offeredVersions)
-            text.reserveCapacity(96)
-            var suites = 0
-            for suite in hello.cipherSuites where !suite.isSignalingOrGREASE { suites += 1 }
-            text += "; \(suites) suite" + (suites == 1 ? "" : "s")
-            if let name = hello.serverName { text += "; SNI " + name } else { text += "; no SNI" }
-            if !hello.alpnProtocols.isEmpty { text += "; ALPN " + hello.alpnProtocols.joined(separator: ", ") }
-            if hello.offersPreSharedKey { text += "; PSK offered" }
-            if hello.isSSLv2Format { text += "; SSLv2 format" }
-            return text
-        case .serverHello(let hello):
-            if hello.isHelloRetryRequest {
-                return hello.keyShareGroup.map { "asks for key share \($0)" } ?? "retry"
-            }
-            var text = hello.negotiatedVersion.description + ", " + hello.cipherSuite.description
-            if let alpn = hello.alpnProtocol { text += ", ALPN " + alpn }
-            if hello.acceptsPreSharedKey { text += ", PSK accepted (resumption)" }
-            return text
-        case .certificate(let certificate):
-            let n = certificate.certificates.count
-            return n == 0 ? "empty (no certificate)" : "\(n) certificate\(n == 1 ? "" : "s")"
-        case .certificateRequest:
-            return "the server asks for a client certificate"
-        case .serverKeyExchange(let length), .clientKeyExchange(let length):
-            return "\(length) bytes"
-        default:
-            return nil
-        }
+        TimelineSummary(message).text
     }
 
     /// `TLS 1.3, 1.2` — the first version in full, the rest by number only.

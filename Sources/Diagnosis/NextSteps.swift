@@ -11,9 +11,13 @@ enum NextSteps {
     }
 
     /// Keeps a name usable inside single quotes in a suggested command.
+    /// Printable ASCII other than `'` is kept; UTF-8 encodes every other scalar in bytes ≥ 0x80, which go too.
     static func shellSafe(_ text: String) -> String {
-        String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7f && $0 != "'" }.map(Character.init))
+        if text.utf8.allSatisfy(isShellSafe) { return text }
+        return String(decoding: text.utf8.filter(isShellSafe), as: UTF8.self)
     }
+
+    private static func isShellSafe(_ byte: UInt8) -> Bool { byte >= 0x20 && byte < 0x7f && byte != UInt8(ascii: "'") }
 
     static func versionMismatch(_ o: ConnectionObservation) -> [String] {
         ["See which versions the server accepts: `\(connect(o)) -tls1_2` and `-tls1_3` (and `nmap --script ssl-enum-ciphers -p \(o.server.port) \(o.server.address)`).",

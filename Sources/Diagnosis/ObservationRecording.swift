@@ -5,7 +5,7 @@ import TLSDissector
 extension ConnectionObservation {
     public mutating func recordHandshake(_ message: HandshakeMessage, side: Side, at: FrameMark) {
         addTimeline(TimelineEntry(from: side, kind: .handshakeMessage, message: Self.name(of: message),
-                                  frame: at.frame, timestamp: at.timestamp, detail: HandshakeDetail.describe(message)))
+                                  frame: at.frame, timestamp: at.timestamp, summary: TimelineSummary(message)))
         switch message {
         case .clientHello(let hello) where side == .client:
             if clientHellos.count < 4 { clientHellos.append((hello, at)) }
@@ -47,14 +47,9 @@ extension ConnectionObservation {
 
     public mutating func recordAlert(_ alert: ObservedAlert) {
         if alerts.count < 16 { alerts.append(alert) }
-        let detail: String
-        if let plain = alert.alert {
-            detail = "\(plain.level) \(plain.description.name) (\(plain.description.rawValue))" + (alert.encrypted ? ", decrypted" : "")
-        } else {
-            detail = "encrypted"
-        }
+        let summary = alert.alert.map { TimelineSummary.alert($0, decrypted: alert.encrypted) } ?? .text("encrypted")
         addTimeline(TimelineEntry(from: alert.side, kind: .alert, message: "Alert", frame: alert.at.frame,
-                                  timestamp: alert.at.timestamp, detail: detail))
+                                  timestamp: alert.at.timestamp, summary: summary))
     }
 
     /// Encrypted records: a TLS ≤ 1.2 handshake record after ChangeCipherSpec is the Finished; an encrypted
@@ -66,7 +61,7 @@ extension ConnectionObservation {
             encryptedFinished[record.side] = record.at
             addTimeline(TimelineEntry(from: record.side, kind: .encrypted, message: "Finished",
                                       frame: record.at.frame, timestamp: record.at.timestamp,
-                                      detail: "encrypted, \(record.length) bytes"))
+                                      summary: .encryptedByteCount(record.length)))
             return
         case .alert:
             recordAlert(ObservedAlert(side: record.side, alert: nil, at: record.at))
@@ -82,7 +77,7 @@ extension ConnectionObservation {
             if count <= 6 {
                 addTimeline(TimelineEntry(from: record.side, kind: .encrypted, message: "EncryptedRecord",
                                           frame: record.at.frame, timestamp: record.at.timestamp,
-                                          detail: "\(record.length) bytes"))
+                                          summary: .byteCount(record.length)))
             }
         }
     }

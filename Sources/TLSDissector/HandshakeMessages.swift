@@ -35,20 +35,37 @@ public struct ClientHello: Sendable, Hashable {
     /// else every version from TLS 1.0 up to `legacyVersion` (also for SSLv2-format hellos); `[SSL 2.0]` for an
     /// SSLv2-format hello whose version is 0x0002.
     public var offeredVersions: [ProtocolVersion] {
-        let listed = supportedVersions.filter { !$0.isGREASE }
-        if !listed.isEmpty {
-            // Clients list newest first; sort (stably) only when one did not.
-            if zip(listed, listed.dropFirst()).allSatisfy({ $0.recency >= $1.recency }) { return listed }
-            return listed.enumerated()
-                .sorted { ($0.element.recency, $1.offset) > ($1.element.recency, $0.offset) }
-                .map(\.element)
+        if !supportedVersions.isEmpty {
+            // The usual list (no GREASE, newest first) is returned as it is: no copy.
+            if Self.isNewestFirstWithoutGREASE(supportedVersions) { return supportedVersions }
+            let listed = supportedVersions.filter { !$0.isGREASE }
+            if !listed.isEmpty {
+                // Clients list newest first; sort (stably) only when one did not.
+                if Self.isNewestFirstWithoutGREASE(listed) { return listed }
+                return listed.enumerated()
+                    .sorted { ($0.element.recency, $1.offset) > ($1.element.recency, $0.offset) }
+                    .map(\.element)
+            }
         }
         if legacyVersion <= .ssl3 { return [legacyVersion] }
         // The range down to TLS 1.0: whether a TLS client would still fall back to SSL 3.0 is not in the
         // hello, and claiming it did would mislead a reader.
-        let known: [ProtocolVersion] = [.tls13, .tls12, .tls11, .tls10]
-        let versions = known.filter { $0 <= legacyVersion }
-        return versions.isEmpty ? [legacyVersion] : versions
+        let newer = Self.tlsVersionsNewestFirst.prefix { $0 > legacyVersion }.count
+        return newer == Self.tlsVersionsNewestFirst.count ? [legacyVersion] : Self.tlsVersionRanges[newer]
+    }
+
+    private static let tlsVersionsNewestFirst: [ProtocolVersion] = [.tls13, .tls12, .tls11, .tls10]
+    /// `tlsVersionsNewestFirst` without its first 0, 1, 2, 3 entries (made once, shared by every hello).
+    private static let tlsVersionRanges: [[ProtocolVersion]] = (0..<4).map { Array(tlsVersionsNewestFirst.dropFirst($0)) }
+
+    private static func isNewestFirstWithoutGREASE(_ versions: [ProtocolVersion]) -> Bool {
+        var previous: ProtocolVersion?
+        for version in versions {
+            if version.isGREASE { return false }
+            if let previous, previous.recency < version.recency { return false }
+            previous = version
+        }
+        return true
     }
 
     /// offered cipher suites without signaling values (SCSVs, GREASE).

@@ -52,24 +52,27 @@ func forEachExtension(
 }
 
 /// Reads a vector of 16-bit values whose byte length is prefixed by `Prefix`, which must fill `data` exactly.
-func readUInt16Vector<Prefix: FixedWidthInteger>(
-    _ data: ArraySlice<UInt8>, prefix: Prefix.Type, field: String
-) throws(TLSParseError) -> [UInt16] {
+func readUInt16Vector<Prefix: FixedWidthInteger, Value>(
+    _ data: ArraySlice<UInt8>, prefix: Prefix.Type, field: String, as make: (UInt16) -> Value
+) throws(TLSParseError) -> [Value] {
     var cursor = ByteCursor(data)
     guard let list = cursor.readLengthPrefixedSlice(as: Prefix.self) else {
         throw malformedHandshake("\(field) length exceeds its extension")
     }
     guard cursor.isEmpty else { throw malformedHandshake("\(field) has \(cursor.readableBytes) trailing bytes") }
-    return try uint16Values(list, field: field)
+    return try uint16Values(list, field: field, as: make)
 }
 
-func uint16Values(_ list: ArraySlice<UInt8>, field: String) throws(TLSParseError) -> [UInt16] {
+/// The 16-bit values of `list`, each made into a `Value` (one allocation, no intermediate array).
+func uint16Values<Value>(
+    _ list: ArraySlice<UInt8>, field: String, as make: (UInt16) -> Value
+) throws(TLSParseError) -> [Value] {
     guard list.count.isMultiple(of: 2) else { throw malformedHandshake("\(field) length \(list.count) is odd") }
-    var values: [UInt16] = []
+    var values: [Value] = []
     values.reserveCapacity(list.count / 2)
     var index = list.startIndex
     while index < list.endIndex {
-        values.append(UInt16(list[index]) << 8 | UInt16(list[index + 1]))
+        values.append(make(UInt16(list[index]) << 8 | UInt16(list[index + 1])))
         index += 2
     }
     return values
@@ -121,7 +124,7 @@ extension ClientHello {
         guard let suites = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
             throw malformedHandshake("ClientHello cipher_suites length exceeds the message")
         }
-        cipherSuites = try uint16Values(suites, field: "ClientHello cipher_suites").map(CipherSuite.init(rawValue:))
+        cipherSuites = try uint16Values(suites, field: "ClientHello cipher_suites", as: CipherSuite.init(rawValue:))
         guard let compression = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
             throw malformedHandshake("ClientHello legacy_compression_methods length exceeds the message")
         }
@@ -133,6 +136,8 @@ extension ClientHello {
         guard cursor.isEmpty else {
             throw malformedHandshake("ClientHello has \(cursor.readableBytes) bytes after the extensions")
         }
+        // Clients send 10–20 extensions: one allocation for the usual hello.
+        extensions.reserveCapacity(min(extensionBlock.count / 4, 24))
         try forEachExtension(extensionBlock, in: "ClientHello") { (type, data) throws(TLSParseError) in
             extensions.append(type)
             try apply(type, data)
@@ -158,18 +163,17 @@ extension ClientHello {
             }
         case .supportedVersions:
             // RFC 8446 §4.2.1: ProtocolVersion versions<2..254>;
-            supportedVersions = try readUInt16Vector(data, prefix: UInt8.self, field: "ClientHello supported_versions")
-                .map(ProtocolVersion.init(rawValue:))
+            supportedVersions = try readUInt16Vector(data, prefix: UInt8.self, field: "ClientHello supported_versions",
+                                                     as: ProtocolVersion.init(rawValue:))
         case .applicationLayerProtocolNegotiation:
             alpnProtocols = try readALPNList(data, in: "ClientHello")
         case .supportedGroups:
             // RFC 8446 §4.2.7: NamedGroup named_group_list<2..2^16-1>;
-            supportedGroups = try readUInt16Vector(data, prefix: UInt16.self, field: "ClientHello supported_groups")
-                .map(NamedGroup.init(rawValue:))
+            supportedGroups = try readUInt16Vector(data, prefix: UInt16.self, field: "ClientHello supported_groups",
+                                                   as: NamedGroup.init(rawValue:))
         case .signatureAlgorithms:
-            signatureAlgorithms = try readUInt16Vector(
-                data, prefix: UInt16.self, field: "ClientHello signature_algorithms"
-            ).map(SignatureScheme.init(rawValue:))
+            signatureAlgorithms = try readUInt16Vector(data, prefix: UInt16.self, field: "ClientHello signature_algorithms",
+                                                       as: SignatureScheme.init(rawValue:))
         case .keyShare, .keyShareDraft:
             // RFC 8446 §4.2.8: struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry;
             // KeyShareEntry client_shares<0..2^16-1>;
@@ -177,6 +181,7 @@ extension ClientHello {
             guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
                 throw malformedHandshake("ClientHello key_share client_shares length does not match its extension")
             }
+            keyShareGroups.reserveCapacity(2)
             while !list.isEmpty {
                 guard let group = list.readInteger(as: UInt16.self),
                       list.readLengthPrefixedSlice(as: UInt16.self) != nil else {
@@ -247,6 +252,7 @@ extension ServerHello {
         guard cursor.isEmpty else {
             throw malformedHandshake("ServerHello has \(cursor.readableBytes) bytes after the extensions")
         }
+        extensions.reserveCapacity(min(extensionBlock.count / 4, 8))
         try forEachExtension(extensionBlock, in: "ServerHello") { (type, data) throws(TLSParseError) in
             extensions.append(type)
             try apply(type, data)
@@ -367,8 +373,8 @@ extension CertificateRequest {
         request.certificateTypes = Array(types)
         if withSignatures {
             guard let list = cursor.readLengthPrefixedSlice(as: UInt16.self),
-                  let schemes = try? uint16Values(list, field: "") else { return nil }
-            request.signatureAlgorithms = schemes.map(SignatureScheme.init(rawValue:))
+                  let schemes = try? uint16Values(list, field: "", as: SignatureScheme.init(rawValue:)) else { return nil }
+            request.signatureAlgorithms = schemes
         }
         guard let names = cursor.readLengthPrefixedSlice(as: UInt16.self), cursor.isEmpty,
               let authorities = distinguishedNames(names) else { return nil }
@@ -384,8 +390,8 @@ extension CertificateRequest {
         do {
             try forEachExtension(block, in: "CertificateRequest") { (type, data) throws(TLSParseError) in
                 if type == .signatureAlgorithms {
-                    request.signatureAlgorithms = try readUInt16Vector(data, prefix: UInt16.self, field: "")
-                        .map(SignatureScheme.init(rawValue:))
+                    request.signatureAlgorithms = try readUInt16Vector(data, prefix: UInt16.self, field: "",
+                                                                       as: SignatureScheme.init(rawValue:))
                 } else if type == .certificateAuthorities {
                     var inner = ByteCursor(data)
                     guard let names = inner.readLengthPrefixedSlice(as: UInt16.self), inner.isEmpty,

@@ -111,8 +111,14 @@ import PacketDecoding
     /// Everything in the report, field by field.
     static func text(_ report: AnalysisReport) -> String {
         var text = ""
-        // The reports as read (where a list keeps each one, in memory or spilled, is not part of the report).
-        dump(Array(report.connections), to: &text)
+        // The reports as read (where a list keeps each one, in memory or spilled, is not part of the report,
+        // nor whether a timeline detail is held as words or as the facts it is worded from).
+        let connections = report.connections.map { connection in
+            var connection = connection
+            for index in connection.timeline.indices { connection.timeline[index].detail = connection.timeline[index].detail }
+            return connection
+        }
+        dump(connections, to: &text)
         var rest = report
         rest.connections = []
         dump(rest, to: &text)

@@ -101,6 +101,13 @@ func parseError(_ type: UInt8, _ body: [UInt8]) -> TLSParseError? {
         (0x0303, [UInt16](), ["TLS 1.2", "TLS 1.1", "TLS 1.0"]),
         (0x0300, [], ["SSL 3.0"]),
         (0x0303, [0x0301, 0x7f1c, 0x0304, 0x0a0a, 0x0303], ["TLS 1.3", "0x7f1c", "TLS 1.2", "TLS 1.0"]),
+        (0x0303, [0x0304, 0x0303], ["TLS 1.3", "TLS 1.2"]),
+        (0x0303, [0x0303, 0x0304], ["TLS 1.3", "TLS 1.2"]),
+        (0x0303, [0x1a1a, 0x0304, 0x0303], ["TLS 1.3", "TLS 1.2"]),
+        (0x0302, [0x2a2a], ["TLS 1.1", "TLS 1.0"]),
+        (0x0304, [], ["TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0"]),
+        (0x0305, [], ["TLS 1.3", "TLS 1.2", "TLS 1.1", "TLS 1.0"]),
+        (0x0300, [0x0300], ["SSL 3.0"]),
     ] as [(UInt16, [UInt16], [String])])
     func offeredVersions(_ legacy: UInt16, _ listed: [UInt16], _ expected: [String]) {
         var hello = ClientHello()
