@@ -251,10 +251,8 @@ extension ConnectionTracker {
         let known = outcomeKnown ?? HandshakeProgress(observation).outcomeKnown
         outcomeKnown = known
         guard known else { return nil }
-        for side in [Side.client, .server] where payloadStopped[side] == nil {
-            return side
-        }
-        return nil
+        if payloadStopped[.client] == nil { return .client }
+        return payloadStopped[.server] == nil ? .server : nil
     }
 
     /// A cheap necessary condition for `HandshakeProgress.outcomeKnown` without a key log: a failure needs an

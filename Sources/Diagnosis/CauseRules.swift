@@ -127,7 +127,7 @@ extension Diagnoser {
         let said = "The \(alert.side.rawValue) sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))"
         let beforeServerHello = o.serverHelloAt.map { alert.at.frame < $0.frame } ?? true
         let hello = o.clientHello
-        let offered = hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "nothing we saw"
+        var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "nothing we saw" }
 
         if code == .protocolVersion || code == .inappropriateFallback {
             return Verdict(.protocolVersionMismatch, "\(said): no TLS version both sides accept. The client offered \(offered)\(chosenVersionText).",
