@@ -59,6 +59,20 @@ def measure(command, runs, env=None):
     return statistics.median(cpu), statistics.median(wall), statistics.median(rss), cpu
 
 
+def instructions(command, env=None):
+    """Instructions executed (valgrind's callgrind, `I refs`): repeatable where CPU seconds on a shared machine
+    are not. Swift binaries are stripped of debug info first (valgrind 3.19 cannot read this Swift's DWARF)."""
+    if command[0] == TLSDIAG:
+        stripped = os.path.join(OUT, "tlsdiag-stripped")
+        shutil.copy(TLSDIAG, stripped)
+        subprocess.run(["strip", "--strip-debug", stripped], check=True)
+        command = [stripped, *command[1:]]
+    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    counts = [l.split("refs:")[1] for l in result.stderr.splitlines() if "refs:" in l]
+    return int(counts[-1].strip().replace(",", "")) if counts else None
+
+
 def env_with(**values):
     env = dict(os.environ)
     env.update({k: str(v) for k, v in values.items()})
@@ -106,7 +120,11 @@ def main():
     parser.add_argument("--target-mb", type=int, default=200)
     parser.add_argument("--min-flows", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count instructions with valgrind (tlsdiag, ssldump, tshark: about 15 minutes)")
     args = parser.parse_args()
+    if args.instructions and not shutil.which("valgrind"):
+        sys.exit("scripts/bench: --instructions needs valgrind (apt-get install valgrind)")
     for tool in ("tshark", "ssldump", "/usr/bin/time"):
         if not shutil.which(tool):
             sys.exit(f"scripts/bench: {tool} is missing")
@@ -172,6 +190,24 @@ def main():
           f"of tshark's.")
     print(f"Peak RSS (1 thread): {single_rss:.0f} MB; 2× flows {double_rss:.0f} MB; 2× data per flow "
           f"{longer_rss:.0f} MB.")
+    if args.instructions:
+        log("counting instructions with valgrind (tlsdiag, ssldump, then tshark: slow)")
+        one = env_with(TLSDIAG_THREADS=1)
+        counted = [("tlsdiag analyze (TLSDIAG_THREADS=1)", main_path, instructions([TLSDIAG, "analyze", main_path], one)),
+                   ("tlsdiag analyze (TLSDIAG_THREADS=1), ssldump's copy", uncut_path,
+                    instructions([TLSDIAG, "analyze", uncut_path], one)),
+                   ("ssldump -n, ssldump's copy", uncut_path, instructions(["ssldump", "-n", "-r", uncut_path])),
+                   ("tshark -Y tls.alert_message -T fields", main_path, instructions(tshark))]
+        print()
+        print("| command (valgrind --tool=callgrind) | capture | instructions (G) |")
+        print("| --- | --- | ---: |")
+        for label, path, count in counted:
+            shown = f"{count / 1e9:.2f}" if count else "failed"
+            print(f"| {label} | {os.path.basename(path)} | {shown} |")
+        mine, mine_uncut, ssldump_count, tshark_count = (c for _, _, c in counted)
+        if mine and mine_uncut and ssldump_count and tshark_count:
+            print(f"By instructions tlsdiag (1 thread) runs 1/{tshark_count / mine:.1f} of tshark's and "
+                  f"1/{ssldump_count / mine_uncut:.1f} of ssldump's.")
     for line in cause_lines:
         print(line)
     return 0 if ok else 1
