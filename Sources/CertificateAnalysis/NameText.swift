@@ -19,7 +19,7 @@ enum NameText {
     }
 
     /// Short names as OpenSSL and swift-certificates print them; others print as dotted OIDs.
-    private static let attributeNames: [ASN1ObjectIdentifier: String] = [
+    static let attributeNames: [ASN1ObjectIdentifier: String] = [
         [2, 5, 4, 3]: "CN", [2, 5, 4, 6]: "C", [2, 5, 4, 7]: "L", [2, 5, 4, 8]: "ST", [2, 5, 4, 9]: "STREET",
         [2, 5, 4, 10]: "O", [2, 5, 4, 11]: "OU", [0, 9, 2342, 19200300, 100, 1, 25]: "DC",
         [1, 2, 840, 113549, 1, 9, 1]: "E", [0, 9, 2342, 19200300, 100, 1, 1]: "UID",
@@ -93,6 +93,7 @@ enum NameText {
 
     /// RFC 4514 §2.4 escaping, plus control and bidi characters as UTF-8 hex pairs.
     static func escaped(_ text: String) -> String {
+        if isPlain(text.utf8) { return text }
         let scalars = Array(text.unicodeScalars)
         var out = ""
         for (i, scalar) in scalars.enumerated() {
@@ -106,6 +107,25 @@ enum NameText {
             }
         }
         return out
+    }
+
+    /// Printable ASCII that needs no escape anywhere (most names): the scalar-by-scalar pass below, which
+    /// looks up each character's Unicode category, would return it unchanged.
+    private static func isPlain(_ bytes: String.UTF8View) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return true }
+        if first == UInt8(ascii: " ") || first == UInt8(ascii: "#") || last == UInt8(ascii: " ") { return false }
+        return bytes.allSatisfy { (0x20...0x7E).contains($0) && !isSpecial($0) }
+    }
+
+    /// The characters RFC 4514 §2.4 escapes with a backslash anywhere in a value.
+    static func isSpecial(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: ","), UInt8(ascii: "+"), UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"),
+            UInt8(ascii: ">"), UInt8(ascii: ";"):
+            return true
+        default:
+            return false
+        }
     }
 
     private static func needsHexEscape(_ scalar: Unicode.Scalar) -> Bool {
@@ -144,13 +164,18 @@ enum NameText {
 }
 
 func hex(_ byte: UInt8) -> String {
-    let digits: [Character] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"]
-    return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
+    hex(CollectionOfOne(byte))
 }
 
+/// Lower-case hex digits, two per byte (every certificate's SHA-256 goes through here).
 func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-    var out = ""
+    var out: [UInt8] = []
     out.reserveCapacity(bytes.underestimatedCount * 2)
-    for byte in bytes { out += hex(byte) }
-    return out
+    for byte in bytes {
+        out.append(hexDigits[Int(byte >> 4)])
+        out.append(hexDigits[Int(byte & 0x0F)])
+    }
+    return String(decoding: out, as: UTF8.self)
 }
+
+private let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

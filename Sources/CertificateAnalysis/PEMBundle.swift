@@ -13,20 +13,24 @@ enum PEMBundle {
 
     static func certificateBlocks(in bundle: [UInt8]) -> Blocks {
         var blocks = Blocks(ders: [], undecodable: 0, markerCount: 0)
-        var body: [UInt8]?
-        for rawLine in bundle.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            let line = trimmed(rawLine)
-            if let label = marker("-----BEGIN ", line) {
+        var body: Base64Decoder?  // inside a CERTIFICATE block
+        var start = bundle.startIndex
+        while start < bundle.endIndex {
+            let end = bundle[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bundle.endIndex
+            let line = trimmed(bundle[start..<end])
+            start = end + 1
+            let dash = line.first == UInt8(ascii: "-")  // base64 lines, most of a bundle, are no marker
+            if dash, let label = marker("-----BEGIN ", line) {
                 if body != nil { blocks.undecodable += 1 }  // a BEGIN inside a block: the earlier one was cut
-                body = labels.contains(label) ? [] : nil
+                body = labels.contains(label) ? Base64Decoder() : nil
                 if body != nil { blocks.markerCount += 1 }
-            } else if let label = marker("-----END ", line) {
-                if let text = body, labels.contains(label) {
-                    if let der = base64Decode(text), !der.isEmpty { blocks.ders.append(der) } else { blocks.undecodable += 1 }
+            } else if dash, let label = marker("-----END ", line) {
+                if let decoder = body, labels.contains(label) {
+                    if let der = decoder.finish(), !der.isEmpty { blocks.ders.append(der) } else { blocks.undecodable += 1 }
                 }
                 body = nil
-            } else if body != nil {
-                body?.append(contentsOf: line)
+            } else {
+                body?.feed(line)
             }
         }
         if body != nil { blocks.undecodable += 1 }
@@ -35,7 +39,6 @@ enum PEMBundle {
 
     /// The label of a `-----BEGIN X-----`-style line, or nil.
     private static func marker(_ prefix: String, _ line: ArraySlice<UInt8>) -> String? {
-        guard line.first == UInt8(ascii: "-") else { return nil }  // base64 lines, most of a bundle
         let start = Array(prefix.utf8)
         let end = Array("-----".utf8)
         guard line.count >= start.count + end.count, line.starts(with: start), line.reversed().starts(with: end)
@@ -52,30 +55,61 @@ enum PEMBundle {
 
     /// Standard base64 (RFC 4648 §4), whitespace ignored, padding optional; nil on any other character.
     static func base64Decode(_ text: [UInt8]) -> [UInt8]? {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.count * 3 / 4)
-        var buffer: UInt32 = 0
-        var bits = 0
-        var padding = 0
-        for char in text {
-            let value = base64Values[Int(char)]
-            if value < 64 {
-                guard padding == 0 else { return nil }  // data after "="
-                buffer = buffer << 6 | UInt32(value)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
-                    buffer &= (1 << UInt32(bits)) - 1
+        var decoder = Base64Decoder()
+        decoder.feed(text[...])
+        return decoder.finish()
+    }
+
+    /// Base64 fed one PEM line at a time, so a block is decoded without first copying its text.
+    struct Base64Decoder {
+        private var out: [UInt8] = []
+        private var buffer: UInt32 = 0
+        private var bits = 0
+        private var padding = 0
+        private var failed = false
+
+        mutating func feed(_ text: ArraySlice<UInt8>) {
+            guard !failed else { return }
+            let values = PEMBundle.base64Values
+            var index = text.startIndex
+            // Four base64 characters on a group boundary are three bytes: nearly all of a PEM line. (Every value
+            // that is not a 6-bit digit has bit 6 or 7 set.)
+            if bits == 0 && padding == 0 {
+                while text.endIndex - index >= 4 {
+                    let a = values[Int(text[index])], b = values[Int(text[index + 1])]
+                    let c = values[Int(text[index + 2])], d = values[Int(text[index + 3])]
+                    guard a | b | c | d < 64 else { break }
+                    let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    out.append(UInt8(truncatingIfNeeded: group >> 16))
+                    out.append(UInt8(truncatingIfNeeded: group >> 8))
+                    out.append(UInt8(truncatingIfNeeded: group))
+                    index += 4
                 }
-            } else if value == padValue {
-                padding += 1
-            } else if value != skipValue {
-                return nil
+            }
+            for char in text[index...] {
+                let value = values[Int(char)]
+                if value < 64 {
+                    guard padding == 0 else { failed = true; return }  // data after "="
+                    buffer = buffer << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        out.append(UInt8(truncatingIfNeeded: buffer >> UInt32(bits)))
+                        buffer &= (1 << UInt32(bits)) - 1
+                    }
+                } else if value == padValue {
+                    padding += 1
+                } else if value != skipValue {
+                    failed = true
+                    return
+                }
             }
         }
-        guard padding <= 2, bits < 6 else { return nil }  // a lone 6-bit group cannot end a valid encoding
-        return out
+
+        /// The bytes, or nil after a bad character or where an encoding cannot end (a lone 6-bit group).
+        func finish() -> [UInt8]? {
+            failed || padding > 2 || bits >= 6 ? nil : out
+        }
     }
 
     private static let padValue: UInt8 = 0xFD

@@ -36,12 +36,6 @@ extension TrustVerdict {
 }
 
 extension TrustStore {
-    /// A trusted certificate with what signature checks need.
-    struct Anchor: Sendable {
-        var summary: CertificateSummary
-        var parsed: ParsedCertificate
-    }
-
     /// A served certificate with what signature checks need.
     private struct Link {
         var index: Int
@@ -51,9 +45,14 @@ extension TrustStore {
 
     /// Whether a trusted certificate may have issued `certificate` (names and key identifiers).
     func hasAnchor(issuing certificate: CertificateSummary) -> Bool {
-        anchorsBySubject[NameText.comparisonKey(certificate.issuer)]?.contains {
-            certificate.mayBeIssued(by: anchors[$0].summary)
-        } ?? false
+        var anchors = ParsedAnchors()
+        return hasAnchor(issuing: certificate, anchors: &anchors)
+    }
+
+    private func hasAnchor(issuing certificate: CertificateSummary, anchors: inout ParsedAnchors) -> Bool {
+        anchors.anchors(subjectKey: NameText.comparisonKey(certificate.issuer), in: self).contains {
+            certificate.mayBeIssued(by: $0.summary)
+        }
     }
 
     /// Path building, in the spirit of OpenSSL's default (trusted-first) verification:
@@ -84,6 +83,13 @@ extension TrustStore {
 
     /// Steps 1 and 3-6 above: everything but the dates, so a cache can reuse it for the same served chain.
     func buildPath(served: [CertificateSummary], preferringValidAt time: Timestamp) -> PathResult {
+        var anchors = ParsedAnchors()
+        return buildPath(served: served, preferringValidAt: time, anchors: &anchors)
+    }
+
+    /// The same, parsing roots into (and reusing them from) `anchors`.
+    func buildPath(served: [CertificateSummary], preferringValidAt time: Timestamp,
+                   anchors: inout ParsedAnchors) -> PathResult {
         guard !served.isEmpty else { return .ended(.undetermined(reason: "no certificate was sent")) }
         let links = served.enumerated().map { index, summary in
             (try? ParsedCertificate(der: summary.der)).map { Link(index: index, summary: summary, parsed: $0) }
@@ -96,11 +102,11 @@ extension TrustStore {
         var unchecked: String?
         while true {
             let current = path[path.count - 1]
-            if let anchor = anchorIdentical(to: current) {
+            if let anchor = anchorIdentical(to: current, anchors: &anchors) {
                 return .anchored(path: path.map(\.summary), root: anchor.summary.subject)
             }
-            let trusted = anchorsBySubject[NameText.comparisonKey(current.summary.issuer)] ?? []
-            for anchor in preferringValid(trusted.map { anchors[$0] }, at: time, summary: \.summary)
+            let trusted = anchors.anchors(subjectKey: NameText.comparisonKey(current.summary.issuer), in: self)
+            for anchor in preferringValid(trusted, at: time, summary: \.summary)
             where current.summary.mayBeIssued(by: anchor.summary) {
                 switch current.parsed.signatureCheck(issuedBy: anchor.parsed) {
                 case .valid: return .anchored(path: path.map(\.summary) + [anchor.summary], root: anchor.summary.subject)
@@ -121,7 +127,7 @@ extension TrustStore {
                 case .unsupported(let what):
                     // Only matters if trust lies beyond it; otherwise the chain is untrusted either way, and
                     // following the names finds the root to name.
-                    if trustReachable(from: candidate, links: links) {
+                    if trustReachable(from: candidate, links: links, anchors: &anchors) {
                         unchecked = unchecked ?? describe(what, current.summary)
                     } else if unverifiable == nil {
                         unverifiable = candidate
@@ -142,11 +148,12 @@ extension TrustStore {
     }
 
     /// Whether names and key identifiers lead from `start`, through served certificates, to a trusted one.
-    private func trustReachable(from start: Link, links: [Link?]) -> Bool {
+    private func trustReachable(from start: Link, links: [Link?], anchors: inout ParsedAnchors) -> Bool {
         var frontier = [start]
         var seen: Set<Int> = [start.index]
         while let link = frontier.popLast() {
-            if anchorIdentical(to: link) != nil || hasAnchor(issuing: link.summary) { return true }
+            if anchorIdentical(to: link, anchors: &anchors) != nil { return true }
+            if hasAnchor(issuing: link.summary, anchors: &anchors) { return true }
             if link.summary.isSelfSigned { continue }
             for case let other? in links where !seen.contains(other.index) && link.summary.mayBeIssued(by: other.summary) {
                 seen.insert(other.index)
@@ -157,8 +164,8 @@ extension TrustStore {
     }
 
     /// The trusted certificate that is `link` itself (same subject and public key), if any.
-    private func anchorIdentical(to link: Link) -> Anchor? {
-        anchorsBySubject[NameText.comparisonKey(link.summary.subject)]?.lazy.map { anchors[$0] }.first {
+    private func anchorIdentical(to link: Link, anchors: inout ParsedAnchors) -> Anchor? {
+        anchors.anchors(subjectKey: NameText.comparisonKey(link.summary.subject), in: self).first {
             $0.parsed.subjectPublicKeyInfo == link.parsed.subjectPublicKeyInfo
         }
     }

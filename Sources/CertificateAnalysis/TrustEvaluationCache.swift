@@ -8,6 +8,8 @@ public struct TrustEvaluationCache: Sendable {
     public let store: TrustStore
     public let capacity: Int
     private var paths: [[[UInt8]]: PathResult] = [:]
+    /// Roots parsed for the chains so far (at most the store's, so bounded too).
+    private var anchors = ParsedAnchors()
 
     public init(store: TrustStore, capacity: Int = 4096) {
         self.store = store
@@ -21,7 +23,7 @@ public struct TrustEvaluationCache: Sendable {
     public mutating func evaluate(served: [CertificateSummary], at time: Timestamp) -> TrustVerdict {
         let key = served.map(\.der)
         if let known = paths[key] { return known.verdict(at: time) }
-        let result = store.buildPath(served: served, preferringValidAt: time)
+        let result = store.buildPath(served: served, preferringValidAt: time, anchors: &anchors)
         if paths.count >= capacity { paths.removeAll(keepingCapacity: true) }
         paths[key] = result
         return result.verdict(at: time)

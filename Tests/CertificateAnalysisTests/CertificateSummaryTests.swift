@@ -108,6 +108,7 @@ struct CertificateSummaryTests {
         ("plain", "plain"), (#"a,b+c"d\e<f>g;h"#, #"a\,b\+c\"d\\e\<f\>g\;h"#), (" lead", #"\ lead"#),
         ("#hash", ##"\#hash"##), ("trail ", #"trail\ "#), ("in#side mid", "in#side mid"), ("tab\t", #"tab\09"#),
         ("nul\u{0}", #"nul\00"#), ("c1\u{85}", #"c1\C2\85"#), ("rlo\u{202E}", #"rlo\E2\80\AE"#), ("é", "é"),
+        ("", ""), ("x", "x"), (" ", #"\ "#), ("#", ##"\#"##), ("del\u{7F}", #"del\7F"#), ("~!@$%^&*()", "~!@$%^&*()"),
     ])
     func escaping(raw: String, escaped: String) {
         #expect(NameText.escaped(raw) == escaped)

@@ -52,6 +52,27 @@ struct Base64Tests {
         #expect(PEMBundle.base64Decode(Array((" " + encoded + "\r\n").utf8)) == bytes)
     }
 
+    /// A PEM block is decoded line by line (four characters at a time where it can): any line length, with
+    /// whitespace or "=" anywhere, decodes as the whole text would.
+    @Test("a block split into lines of any length", arguments: [1, 3, 4, 5, 63, 64, 76])
+    func lines(width: Int) throws {
+        var rng = GarbageTests.SplitMix(state: UInt64(width))
+        for count in [0, 1, 2, 3, 47, 48, 49, 300] {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            var text = Substring(Data(bytes).base64EncodedString())
+            var lines: [String] = []
+            while !text.isEmpty { lines.append(String(text.prefix(width))); text = text.dropFirst(width) }
+            let pem = "-----BEGIN CERTIFICATE-----\n" + lines.joined(separator: " \r\n") + "\n-----END CERTIFICATE-----\n"
+            let blocks = PEMBundle.certificateBlocks(in: Array(pem.utf8))
+            #expect(blocks.ders == (count == 0 ? [] : [bytes]), "\(count) bytes")
+            #expect(blocks.undecodable == (count == 0 ? 1 : 0))
+        }
+        let padded = "-----BEGIN CERTIFICATE-----\nZm9v\nYg=\n=\n-----END CERTIFICATE-----\n"
+        #expect(PEMBundle.certificateBlocks(in: Array(padded.utf8)).ders == [Array("foob".utf8)])
+        let dataAfterPadding = "-----BEGIN CERTIFICATE-----\nZg==\nZm9v\n-----END CERTIFICATE-----\n"
+        #expect(PEMBundle.certificateBlocks(in: Array(dataAfterPadding.utf8)).undecodable == 1)
+    }
+
     @Test("rejects", arguments: ["A", "Zm9v!", "Zm=9v", "Zm9v===", "Zg==Zg=="])
     func rejects(_ text: String) {
         #expect(PEMBundle.base64Decode(Array(text.utf8)) == nil)
