@@ -79,11 +79,9 @@ extension ConnectionList {
             static let resetByServer = Flags(rawValue: 1 << 12)
             static let closedByClient = Flags(rawValue: 1 << 13)
             static let closedByServer = Flags(rawValue: 1 << 14)
-            /// `EndedBy` as 3 bits from here (`endedByCodes`).
+            /// `EndedBy` as 3 bits from here (`EndedByCode`).
             static let endedByShift: UInt32 = 16
         }
-
-        static let endedByCodes: [EndedBy] = [.alert, .rst, .fin, .captureEnd, .open]
 
         init(_ report: borrowing ConnectionReport, location: Location, shared: inout SharedValues) {
             switch location {
@@ -140,7 +138,7 @@ extension ConnectionList {
             case .server?: flags.insert(.closedByServer)
             case nil: break
             }
-            flags.rawValue |= UInt32(Self.endedByCodes.firstIndex(of: ending.endedBy) ?? 0) << Flags.endedByShift
+            flags.rawValue |= UInt32(EndedByCode.code(ending.endedBy)) << Flags.endedByShift
             self.flags = flags
         }
 
@@ -173,10 +171,10 @@ extension ConnectionList {
                     description: flags.contains(.hasAlertDescription) ? AlertDescription(rawValue: alertDescription) : nil,
                     encrypted: flags.contains(.alertEncrypted))
             }
-            let endedByCode = Int(flags.rawValue >> Flags.endedByShift & 0b111)
+            let endedByCode = UInt8(truncatingIfNeeded: flags.rawValue >> Flags.endedByShift & 0b111)
             return HandshakeEnding(
                 alert: alert,
-                endedBy: Self.endedByCodes.indices.contains(endedByCode) ? Self.endedByCodes[endedByCode] : .open,
+                endedBy: EndedByCode.endedBy(endedByCode) ?? .open,
                 resetBy: flags.contains(.resetByClient) ? .client : flags.contains(.resetByServer) ? .server : nil,
                 closedBy: flags.contains(.closedByClient) ? .client : flags.contains(.closedByServer) ? .server : nil,
                 sawClientHello: flags.contains(.sawClientHello),
