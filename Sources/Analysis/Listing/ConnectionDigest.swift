@@ -199,7 +199,7 @@ struct ConnectionDigest: Sendable {
     var leafSHA256: String?
     var leafSubject: String?
 
-    init(_ entry: borrowing ConnectionList.Entry, _ shared: borrowing SharedValues) {
+    @inline(__always) init(_ entry: borrowing ConnectionList.Entry, _ shared: borrowing SharedValues) {
         client = entry.client
         server = shared.servers[entry.server] ?? Endpoint(address: IPAddress(ipv4: 0), port: 0)
         firstFrame = entry.firstFrame

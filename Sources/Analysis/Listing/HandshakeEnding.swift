@@ -81,20 +81,22 @@ public struct HandshakeEnding: Hashable, Sendable {
 
     /// Whether `text` contains `word`, compared as UTF-8 (TCP events are ASCII words: `RST`, `FIN`, `SYN-ACK`),
     /// without the thousands of instructions of a Unicode-aware search.
-    private static func mentions(_ text: String, _ word: String) -> Bool {
-        let count = text.utf8.count, wordCount = word.utf8.count
-        if count == wordCount { return text == word }
-        guard count > wordCount else { return false }
-        var text = text, word = word
-        return text.withUTF8 { text in
-            word.withUTF8 { word in
-                guard let first = word.first else { return true }
-                for start in 0...(text.count - word.count) where text[start] == first {
-                    if UnsafeBufferPointer(rebasing: text[start..<start + word.count]).elementsEqual(word) { return true }
-                }
-                return false
-            }
+    private static func mentions(_ text: String, _ word: StaticString) -> Bool {
+        word.withUTF8Buffer { word in
+            text.utf8.withContiguousStorageIfAvailable { contains($0, word) } ?? contains(Array(text.utf8)[...], word)
         }
+    }
+
+    private static func contains<Text: RandomAccessCollection<UInt8>>(_ text: Text, _ word: UnsafeBufferPointer<UInt8>) -> Bool
+    where Text.Index == Int {
+        guard let first = word.first else { return true }
+        guard text.count >= word.count else { return false }
+        var start = text.startIndex
+        while start <= text.endIndex - word.count {
+            if text[start] == first, text[start..<start + word.count].elementsEqual(word) { return true }
+            start += 1
+        }
+        return false
     }
 }
 
