@@ -40,22 +40,30 @@ struct FailureGroup {
             sawClientHello = Wording.sawClientHello(c)
             cause = c.cause
         }
+
+        init(_ c: ConnectionOutline) {
+            server = c.server
+            sni = c.sni
+            sawClientHello = c.ending.sawClientHello
+            cause = c.cause
+        }
     }
 
     /// Reports print this many failures of one group in full; the rest one line each (the incident summary
     /// and JSON have them all), so a thousand identical failures do not bury the others.
     static let fullBlocksPerGroup = 3
 
-    /// The failed connections in one pass (each report read once): their groups, and their positions split
-    /// into those shown in full and the rest, each in report order.
+    /// The failed connections in one pass over what the list keeps in memory (no report is read): their
+    /// groups, and their positions split into those shown in full and the rest, each in report order.
     static func summarize(_ connections: ConnectionList) -> (groups: [FailureGroup], full: [Int], brief: [Int]) {
         var positions: [Key: Int] = [:]
         var groups: [FailureGroup] = []
-        var symptoms: [[(text: String, count: Int)]] = []     // per group, in the order first seen
+        // Per group, its connections' endings in the order first seen: worded once each at the end.
+        var endings: [[(ending: HandshakeEnding, count: Int)]] = []
         var full: [Int] = []
         var brief: [Int] = []
         for index in connections.failedPositions {
-            let c = connections[index]
+            let c = connections.outline(at: index)
             let key = Key(c)
             let position: Int
             if let existing = positions[key] {
@@ -65,21 +73,30 @@ struct FailureGroup {
                 positions[key] = position
                 groups.append(FailureGroup(server: c.server, sni: c.sni, sawClientHello: key.sawClientHello,
                                            cause: c.cause, first: c.firstPacket, last: c.firstPacket))
-                symptoms.append([])
+                endings.append([])
             }
             if groups[position].count < fullBlocksPerGroup { full.append(index) } else { brief.append(index) }
             groups[position].add(c)
-            let text = Wording.symptomWithStage(c)
-            if let seen = symptoms[position].firstIndex(where: { $0.text == text }) {
-                symptoms[position][seen].count += 1
+            if let seen = endings[position].firstIndex(where: { $0.ending == c.ending }) {
+                endings[position][seen].count += 1
             } else {
-                symptoms[position].append((text, 1))
+                endings[position].append((c.ending, 1))
             }
         }
         for position in groups.indices {
+            // Endings worded alike count as one symptom, placed where the first of them was seen.
+            var symptoms: [(text: String, count: Int)] = []
+            for (ending, count) in endings[position] {
+                let text = Wording.symptomWithStage(ending, cause: groups[position].cause)
+                if let seen = symptoms.firstIndex(where: { $0.text == text }) {
+                    symptoms[seen].count += count
+                } else {
+                    symptoms.append((text, count))
+                }
+            }
             // The most common symptom; ties go to the one seen first.
             var best = (text: "", count: 0)
-            for symptom in symptoms[position] where symptom.count > best.count { best = symptom }
+            for symptom in symptoms where symptom.count > best.count { best = symptom }
             groups[position].symptom = best.text
             groups[position].otherSymptoms = groups[position].count - best.count
         }
@@ -92,7 +109,7 @@ struct FailureGroup {
         return (sorted, full, brief)
     }
 
-    mutating func add(_ c: ConnectionReport) {
+    mutating func add(_ c: ConnectionOutline) {
         ids.append(c.id)
         clients.insert(c.client.address)
         first = min(first, c.firstPacket)

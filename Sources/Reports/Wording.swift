@@ -1,6 +1,7 @@
 import WireFormat
 import TLSDissector
 import Diagnosis
+import Analysis
 
 // Sentences shared by the text and markdown reports. They return plain strings built from report fields;
 // each format escapes the whole result once when it prints it (TerminalText / MarkdownText).
@@ -8,9 +9,7 @@ import Diagnosis
 enum Wording {
     static func side(_ side: Side) -> String { side == .client ? "the client" : "the server" }
 
-    static func sawClientHello(_ c: ConnectionReport) -> Bool {
-        c.sni != nil || !c.offeredVersions.isEmpty || c.timeline.contains { $0.message == "ClientHello" }
-    }
+    static func sawClientHello(_ c: ConnectionReport) -> Bool { HandshakeEnding.sawClientHello(c) }
 
     /// `SNI api.example.test`, `no SNI`, or `no ClientHello` (a TCP-level failure).
     static func sniLabel(_ c: ConnectionReport) -> String {
@@ -25,12 +24,13 @@ enum Wording {
     /// `sent fatal alert 48 unknown_ca`; `sent an encrypted alert` when its code is not readable.
     static func alertPhrase(_ alert: AlertReport) -> String {
         var phrase = ""
-        appendAlertPhrase(alert, to: &phrase)
+        appendAlertPhrase(HandshakeEnding.Alert(from: alert.from, level: alert.level, description: alert.description,
+                                                encrypted: alert.encrypted), to: &phrase)
         return phrase
     }
 
     /// One String grown in place: a report words this for every failed connection.
-    private static func appendAlertPhrase(_ alert: AlertReport, to phrase: inout String) {
+    private static func appendAlertPhrase(_ alert: HandshakeEnding.Alert, to phrase: inout String) {
         guard let description = alert.description else {
             phrase += "sent an encrypted alert"
             return
@@ -54,29 +54,41 @@ enum Wording {
         if alert.encrypted { phrase += " (decrypted)" }
     }
 
+    /// The frames a symptom can point at (a report's; the list's outline of a connection has none).
+    struct SymptomFrames {
+        var alert: Int?
+        var reset: Int?
+        var fin: Int?
+    }
+
     /// What ended the handshake, as a clause (`the client sent fatal alert 48 unknown_ca`) and the frame
     /// where it shows.
     static func symptom(_ c: ConnectionReport) -> (text: String, frame: Int?) {
-        if let alert = c.alert {
+        let (ending, resetFrame, finFrame) = HandshakeEnding.read(c)
+        return symptom(ending, cause: c.cause, frames: SymptomFrames(alert: c.alert?.frame, reset: resetFrame, fin: finFrame))
+    }
+
+    /// The clause from what the list keeps of every connection (`HandshakeEnding`), so the incident summary
+    /// words it without reading the report.
+    static func symptom(_ ending: HandshakeEnding, cause: Cause,
+                        frames: SymptomFrames = SymptomFrames()) -> (text: String, frame: Int?) {
+        if let alert = ending.alert {
             var text = side(alert.from) + " "
             appendAlertPhrase(alert, to: &text)
-            return (text, alert.frame)
+            return (text, frames.alert)
         }
-        // Looked up only where a sentence needs them.
-        var reset: TimelineEntry? { c.timeline.last { $0.kind == .tcp && $0.message.contains("RST") } }
-        var fin: TimelineEntry? { c.timeline.first { $0.kind == .tcp && $0.message.contains("FIN") } }
-        if c.cause == .tcpRefused {
-            return ("the server answered the SYN with a reset", reset?.frame)
+        if cause == .tcpRefused {
+            return ("the server answered the SYN with a reset", frames.reset)
         }
-        if c.cause == .noServerResponse {
-            return (sawClientHello(c) ? "the server never answered the ClientHello" : "the server never answered the SYN", nil)
+        if cause == .noServerResponse {
+            return (ending.sawClientHello ? "the server never answered the ClientHello" : "the server never answered the SYN", nil)
         }
-        switch c.endedBy {
+        switch ending.endedBy {
         case .rst:
-            if let reset { return ("\(side(reset.from)) reset the connection", reset.frame) }
+            if let from = ending.resetBy { return ("\(side(from)) reset the connection", frames.reset) }
             return ("the connection was reset", nil)
         case .fin:
-            if let fin { return ("\(side(fin.from)) closed the connection without an alert", fin.frame) }
+            if let from = ending.closedBy { return ("\(side(from)) closed the connection without an alert", frames.fin) }
             return ("the connection was closed without an alert", nil)
         case .captureEnd:
             return ("the capture ended before the handshake finished", nil)
@@ -89,12 +101,16 @@ enum Wording {
 
     /// `the client sent fatal alert 48 unknown_ca after ServerHelloDone`, for the incident summary.
     static func symptomWithStage(_ c: ConnectionReport) -> String {
-        var text = symptom(c).text
-        guard c.cause != .tcpRefused, c.cause != .noServerResponse, !c.stage.isEmpty, c.stage != "complete" else {
+        symptomWithStage(HandshakeEnding(c), cause: c.cause)
+    }
+
+    static func symptomWithStage(_ ending: HandshakeEnding, cause: Cause) -> String {
+        var text = symptom(ending, cause: cause).text
+        guard cause != .tcpRefused, cause != .noServerResponse, !ending.stage.isEmpty, ending.stage != "complete" else {
             return text
         }
         text += " "
-        text += c.stage
+        text += ending.stage
         return text
     }
 

@@ -42,6 +42,47 @@ import Diagnosis
         }
     }
 
+    /// Reports written one after another into one buffer read back from their slices (indexed from where each
+    /// starts, not from 0).
+    @Test func reportsReadBackFromTheMiddleOfABuffer() throws {
+        var table = CertificateTable()
+        var bytes: [UInt8] = [0xee]
+        var starts: [Int] = []
+        for report in Self.reports() {
+            starts.append(bytes.count)
+            ReportCoding.encode(report, certificates: &table, into: &bytes)
+        }
+        let ends = starts.dropFirst() + [bytes.count]
+        for (report, (start, end)) in zip(Self.reports(), zip(starts, ends)) {
+            let decoded = try #require(ReportCoding.decode(bytes[start..<end], certificates: table))
+            #expect(Self.dumped(decoded) == Self.dumped(report))
+        }
+    }
+
+    /// A damaged byte anywhere (a disk gone bad under the temporary file) gives nil or some report, never a
+    /// trap or a read past the end.
+    @Test func damagedBytesNeverTrap() throws {
+        var table = CertificateTable()
+        var bytes: [UInt8] = []
+        let report = Self.reports()[3]
+        ReportCoding.encode(report, certificates: &table, into: &bytes)
+        var unreadable = 0
+        for position in bytes.indices {
+            for value: UInt8 in [0x00, 0x7f, 0xff] where bytes[position] != value {
+                var damaged = bytes
+                damaged[position] = value
+                if ReportCoding.decode(damaged[...], certificates: table) == nil { unreadable += 1 }
+            }
+        }
+        #expect(unreadable > 0)
+        // The last byte is `decrypted`: damaged to 0 it reads back as false, the rest unchanged.
+        var last = bytes
+        last[last.count - 1] = 0
+        let decoded = try #require(ReportCoding.decode(last[...], certificates: table))
+        #expect(!decoded.decrypted)
+        #expect(decoded.explanation == report.explanation)
+    }
+
     @Test func withoutATemporaryDirectoryReportsStayInMemory() throws {
         let url = CaptureFixtures.samples.appendingPathComponent("incident.pcap")
         let expected = ShardingTests.text(try ShardingTests.analyze(url, workers: nil))

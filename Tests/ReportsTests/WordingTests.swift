@@ -49,6 +49,10 @@ import Diagnosis
 
     @Test(arguments: cases)
     func verdictLine(_ testCase: Case) {
+        #expect(Wording.verdict(Self.report(testCase)) == testCase.verdict)
+    }
+
+    static func report(_ testCase: Case) -> ConnectionReport {
         var c = ConnectionReport(id: 1, client: Fixtures.client(1, 1000), server: Fixtures.server, firstFrame: 1,
                                  lastFrame: 12, firstPacket: Fixtures.time(0), lastPacket: Fixtures.time(1))
         c.sni = "api.example.test"
@@ -57,7 +61,7 @@ import Diagnosis
         c.endedBy = testCase.endedBy
         c.cause = testCase.cause
         c.timeline = testCase.tcp.map { Fixtures.entry($0.0, .tcp, $0.1, $0.2, Fixtures.time(0)) }
-        #expect(Wording.verdict(c) == testCase.verdict)
+        return c
     }
 
     @Test func healthyAndFlaggedVerdicts() {

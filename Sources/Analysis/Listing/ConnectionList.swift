@@ -15,13 +15,6 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         case spilled(store: Int, offset: Int, length: Int)
     }
 
-    /// What the list keeps of a report in memory, however it is stored: enough to order it and for the findings
-    /// across connections.
-    struct Entry: Sendable {
-        var location: Location
-        var digest: ConnectionDigest
-    }
-
     /// A spill file and the certificates its reports refer to (one per analyzer: shards merge theirs).
     struct Store: Sendable {
         var file: SpillFile?
@@ -38,6 +31,7 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
 
     private var resident: [ConnectionReport] = []
     private var entries: [Entry] = []
+    private var shared = SharedValues()
     private var stores: [Store] = []
     private var annotations: Annotations?
 
@@ -45,14 +39,16 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
 
     public init(_ reports: [ConnectionReport]) {
         resident = reports
-        entries = reports.indices.map { Entry(location: .resident($0), digest: ConnectionDigest(reports[$0])) }
+        entries.reserveCapacity(reports.count)
+        for index in reports.indices { entries.append(Entry(reports[index], location: .resident(index), shared: &shared)) }
     }
 
     public init(arrayLiteral reports: ConnectionReport...) { self.init(reports) }
 
-    init(resident: [ConnectionReport], entries: [Entry], stores: [Store], annotations: Annotations?) {
+    init(resident: [ConnectionReport], entries: [Entry], shared: SharedValues, stores: [Store], annotations: Annotations?) {
         self.resident = resident
         self.entries = entries
+        self.shared = shared
         self.stores = stores
         self.annotations = annotations
     }
@@ -69,35 +65,54 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         set {
             // A report set in place (tests, callers adjusting a report) is kept as given.
             resident.append(newValue)
-            entries[position] = Entry(location: .resident(resident.count - 1), digest: ConnectionDigest(newValue))
+            entries[position] = Entry(newValue, location: .resident(resident.count - 1), shared: &shared)
         }
     }
 
     public mutating func append(_ report: ConnectionReport) {
         resident.append(report)
-        entries.append(Entry(location: .resident(resident.count - 1), digest: ConnectionDigest(report)))
+        entries.append(Entry(report, location: .resident(resident.count - 1), shared: &shared))
     }
 
     /// What the list keeps in memory of each report, in list order.
-    var digests: some RandomAccessCollection<ConnectionDigest> { entries.lazy.map(\.digest) }
+    var digests: Digests { Digests(entries: entries, shared: shared) }
+
+    /// Digests made as they are read, from the entries and the values they share (borrowed, not copied per digest).
+    struct Digests: RandomAccessCollection {
+        let entries: [Entry]
+        let shared: SharedValues
+        var startIndex: Int { 0 }
+        var endIndex: Int { entries.count }
+        subscript(position: Int) -> ConnectionDigest { ConnectionDigest(entries[position], shared) }
+    }
 
     /// Whether the connection at `position` failed, without reading its report.
-    public func isFailed(at position: Int) -> Bool { entries[position].digest.cause != .ok }
+    public func isFailed(at position: Int) -> Bool { entries[position].failed }
 
     /// The positions of the failed connections, in order, without reading any report: renderers read only
     /// the reports they print, once each.
-    public var failedPositions: [Int] { entries.indices.filter { entries[$0].digest.cause != .ok } }
+    public var failedPositions: [Int] { entries.indices.filter { entries[$0].failed } }
+
+    /// What the list knows of the connection at `position` without reading its report (the incident summary).
+    public func outline(at position: Int) -> ConnectionOutline {
+        let entry = entries[position]
+        let digest = ConnectionDigest(entry, shared)
+        // Numbered by place once `Analyzer.assemble` annotated the list; a list built by hand keeps its ids.
+        let id = annotations != nil ? position + 1 : stored(entry).id
+        return ConnectionOutline(id: id, client: digest.client, server: digest.server, firstPacket: digest.firstPacket,
+                                 cause: digest.cause, sni: digest.sni, ending: entry.ending(shared))
+    }
 
     /// In order of first packet (then last), as `Analyzer.assemble` lists them.
     mutating func sortByFirstPacket() {
-        entries.sort { ($0.digest.firstFrame, $0.digest.lastFrame) < ($1.digest.firstFrame, $1.digest.lastFrame) }
+        entries.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
     }
 
     /// Drops the entries past the first `count` and returns what memory knew of them (for the counts).
     mutating func removeEntries(after count: Int) -> [ConnectionDigest] {
         guard entries.count > count else { return [] }
         defer { entries.removeSubrange(count...) }
-        return entries[count...].map(\.digest)
+        return Array(digests[count...])
     }
 
     /// Numbering and notes that depend on the whole list, applied as each report is read.
@@ -115,7 +130,7 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
                let report = ReportCoding.decode(bytes[...], certificates: store.certificates) {
                 return report
             }
-            return Self.unreadable(entry.digest)
+            return unreadable(entry)
         }
     }
 
@@ -129,46 +144,18 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
 
     /// A spilled report the temporary file could not give back (the disk failed under us): what memory still
     /// knows, and a warning saying the rest is missing.
-    private static func unreadable(_ digest: ConnectionDigest) -> ConnectionReport {
+    private func unreadable(_ entry: Entry) -> ConnectionReport {
+        let digest = ConnectionDigest(entry, shared)
         var report = ConnectionReport(id: 0, client: digest.client, server: digest.server, firstFrame: digest.firstFrame,
                                       lastFrame: digest.lastFrame, firstPacket: digest.firstPacket,
                                       lastPacket: digest.firstPacket)
         report.cause = digest.cause
         report.established = digest.established
         report.sni = digest.sni
+        let ending = entry.ending(shared)
+        report.stage = ending.stage
+        report.endedBy = ending.endedBy
         report.warnings = ["this connection's details could not be read back from the temporary file"]
         return report
-    }
-}
-
-/// The few facts of a report that ordering and the findings across connections need, kept in memory for every
-/// listed connection.
-struct ConnectionDigest: Sendable {
-    var client: Endpoint
-    var server: Endpoint
-    var firstFrame: Int
-    var lastFrame: Int
-    var firstPacket: Timestamp
-    var cause: Cause
-    var established: Bool
-    var sni: String?
-    var version: ProtocolVersion?
-    var cipherSuite: CipherSuite?
-    var leafSHA256: String?
-    var leafSubject: String?
-
-    init(_ report: ConnectionReport) {
-        client = report.client
-        server = report.server
-        firstFrame = report.firstFrame
-        lastFrame = report.lastFrame
-        firstPacket = report.firstPacket
-        cause = report.cause
-        established = report.established
-        sni = report.sni
-        version = report.version
-        cipherSuite = report.cipherSuite
-        leafSHA256 = report.certificates.first?.sha256
-        leafSubject = report.certificates.first?.subject
     }
 }

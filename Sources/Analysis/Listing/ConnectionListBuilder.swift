@@ -7,6 +7,7 @@ struct ConnectionListBuilder {
     struct Part: Sendable {
         var resident: [ConnectionReport] = []
         var entries: [ConnectionList.Entry] = []
+        var shared = SharedValues()
         var store = ConnectionList.Store(file: nil, certificates: CertificateTable())
     }
 
@@ -27,14 +28,23 @@ struct ConnectionListBuilder {
 
     var count: Int { part.entries.count }
 
+    /// Entries (and resident reports) reserved at the first report. Pages not written yet cost no memory, and
+    /// an array grown by doubling holds its old and new storage at once, which was the peak of large captures.
+    static let reservedCount = 1 << 15
+
     mutating func append(_ report: ConnectionReport) {
-        let digest = ConnectionDigest(report)
-        if part.resident.count >= residentLimit, let location = spill(report) {
-            part.entries.append(ConnectionList.Entry(location: location, digest: digest))
+        if part.entries.capacity == 0 {
+            part.entries.reserveCapacity(Self.reservedCount)
+            part.resident.reserveCapacity(min(residentLimit, Self.reservedCount))
+        }
+        let location: ConnectionList.Location
+        if part.resident.count >= residentLimit, let spilled = spill(report) {
+            location = spilled
         } else {
             part.resident.append(report)
-            part.entries.append(ConnectionList.Entry(location: .resident(part.resident.count - 1), digest: digest))
+            location = .resident(part.resident.count - 1)
         }
+        part.entries.append(ConnectionList.Entry(report, location: location, shared: &part.shared))
     }
 
     /// Hands the reports over and starts empty.
@@ -54,6 +64,8 @@ struct ConnectionListBuilder {
         }
         buffer.removeAll(keepingCapacity: true)
         ReportCoding.encode(report, certificates: &part.store.certificates, into: &buffer)
+        // An entry holds a 32-bit length: a larger report (none is) stays in memory.
+        guard buffer.count <= Int(UInt32.max) else { return nil }
         guard let file = part.store.file, file.write(buffer, at: spillSize) else {
             spillFailed = true
             return nil
@@ -68,11 +80,13 @@ extension ConnectionList {
     init(parts: [ConnectionListBuilder.Part]) {
         if parts.count == 1, let part = parts.first {
             // One analyzer: its entries already count from resident report 0 and store 0, so they are kept as they are.
-            self.init(resident: part.resident, entries: part.entries, stores: [part.store], annotations: nil)
+            self.init(resident: part.resident, entries: part.entries, shared: part.shared, stores: [part.store],
+                      annotations: nil)
             return
         }
         var resident: [ConnectionReport] = []
         var entries: [Entry] = []
+        var shared = SharedValues()
         var stores: [Store] = []
         resident.reserveCapacity(parts.reduce(0) { $0 + $1.resident.count })
         entries.reserveCapacity(parts.reduce(0) { $0 + $1.entries.count })
@@ -81,14 +95,17 @@ extension ConnectionList {
             let storeIndex = stores.count
             resident += part.resident
             stores.append(part.store)
+            let renumber = shared.merge(part.shared)
             for var entry in part.entries {
-                switch entry.location {
-                case .resident(let index): entry.location = .resident(residentBase + index)
-                case .spilled(_, let offset, let length): entry.location = .spilled(store: storeIndex, offset: offset, length: length)
+                if entry.store == Entry.resident {
+                    entry.offset += residentBase
+                } else {
+                    entry.store = UInt32(truncatingIfNeeded: storeIndex)
                 }
+                renumber(&entry)
                 entries.append(entry)
             }
         }
-        self.init(resident: resident, entries: entries, stores: stores, annotations: nil)
+        self.init(resident: resident, entries: entries, shared: shared, stores: stores, annotations: nil)
     }
 }

@@ -1,0 +1,113 @@
+import WireFormat
+import PacketDecoding
+import TLSDissector
+import Diagnosis
+
+/// How a connection's handshake ended, in the few facts the symptom sentence is worded from (`the client sent
+/// fatal alert 48 unknown_ca after ServerHelloDone`). The list keeps them for every connection, so an incident
+/// summary reads no report.
+public struct HandshakeEnding: Hashable, Sendable {
+    /// The alert that ended the handshake, without its frame.
+    public struct Alert: Hashable, Sendable {
+        public var from: Side
+        /// nil when encrypted and not decrypted.
+        public var level: AlertLevel?
+        public var description: AlertDescription?
+        public var encrypted: Bool
+
+        public init(from: Side, level: AlertLevel?, description: AlertDescription?, encrypted: Bool) {
+            self.from = from
+            self.level = level
+            self.description = description
+            self.encrypted = encrypted
+        }
+    }
+
+    public var alert: Alert?
+    public var endedBy: EndedBy
+    /// Who sent the last RST, and the first FIN, of the timeline.
+    public var resetBy: Side?
+    public var closedBy: Side?
+    public var sawClientHello: Bool
+    /// `ConnectionReport.stage`: `after ServerHelloDone`, `complete`, ...
+    public var stage: String
+
+    public init(alert: Alert?, endedBy: EndedBy, resetBy: Side?, closedBy: Side?, sawClientHello: Bool, stage: String) {
+        self.alert = alert
+        self.endedBy = endedBy
+        self.resetBy = resetBy
+        self.closedBy = closedBy
+        self.sawClientHello = sawClientHello
+        self.stage = stage
+    }
+
+    public init(_ report: ConnectionReport) {
+        self = Self.read(report).ending
+    }
+
+    /// The ending, and the frames of the timeline events it names (the last RST, the first FIN), in one pass
+    /// over the timeline reading entries in place (the list reads every connection's).
+    public static func read(_ report: ConnectionReport) -> (ending: HandshakeEnding, resetFrame: Int?, finFrame: Int?) {
+        var resetBy: Side?, closedBy: Side?, resetFrame: Int?, finFrame: Int?
+        var sawClientHello = report.sni != nil || !report.offeredVersions.isEmpty
+        let timeline = report.timeline
+        for index in timeline.indices {
+            if timeline[index].kind == .tcp {
+                if mentions(timeline[index].message, "RST") {
+                    resetBy = timeline[index].from
+                    resetFrame = timeline[index].frame
+                }
+                if closedBy == nil, mentions(timeline[index].message, "FIN") {
+                    closedBy = timeline[index].from
+                    finFrame = timeline[index].frame
+                }
+            }
+            if !sawClientHello, timeline[index].message == "ClientHello" { sawClientHello = true }
+        }
+        let alert = report.alert.map {
+            Alert(from: $0.from, level: $0.level, description: $0.description, encrypted: $0.encrypted)
+        }
+        let ending = HandshakeEnding(alert: alert, endedBy: report.endedBy, resetBy: resetBy, closedBy: closedBy,
+                                     sawClientHello: sawClientHello, stage: report.stage)
+        return (ending, resetFrame, finFrame)
+    }
+
+    /// A ClientHello was seen (even one without SNI): a failure before it is a TCP-level one.
+    public static func sawClientHello(_ report: ConnectionReport) -> Bool {
+        report.sni != nil || !report.offeredVersions.isEmpty || report.timeline.indices.contains {
+            report.timeline[$0].message == "ClientHello"
+        }
+    }
+
+    /// Whether `text` contains `word`, compared as UTF-8 (TCP events are ASCII words: `RST`, `FIN`, `SYN-ACK`),
+    /// without the thousands of instructions of a Unicode-aware search.
+    private static func mentions(_ text: String, _ word: StaticString) -> Bool {
+        word.withUTF8Buffer { word in
+            text.utf8.withContiguousStorageIfAvailable { contains($0, word) } ?? contains(Array(text.utf8)[...], word)
+        }
+    }
+
+    private static func contains<Text: RandomAccessCollection<UInt8>>(_ text: Text, _ word: UnsafeBufferPointer<UInt8>) -> Bool
+    where Text.Index == Int {
+        guard let first = word.first else { return true }
+        guard text.count >= word.count else { return false }
+        var start = text.startIndex
+        while start <= text.endIndex - word.count {
+            if text[start] == first, text[start..<start + word.count].elementsEqual(word) { return true }
+            start += 1
+        }
+        return false
+    }
+}
+
+/// What the list knows of a connection without reading its report: the incident summary's facts.
+public struct ConnectionOutline: Sendable {
+    /// The connection's number in the report.
+    public var id: Int
+    public var client: Endpoint
+    public var server: Endpoint
+    public var firstPacket: Timestamp
+    public var cause: Cause
+    public var sni: String?
+    public var ending: HandshakeEnding
+}
