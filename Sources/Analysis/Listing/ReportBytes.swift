@@ -125,7 +125,9 @@ struct ReportWriter {
         // The fields as plain values first: a closure capturing `entry` copied the whole entry.
         let from = SideCode.code(entry.from), kind = TimelineKindCode.code(entry.kind)
         let message = MessageCode.words.code(of: entry.message)
-        let frame = entry.frame, timestamp = entry.timestamp, hasDetail = entry.detail != nil
+        // `detail` is worded when read (TimelineSummary): read it once.
+        let detail = entry.detail
+        let frame = entry.frame, timestamp = entry.timestamp, hasDetail = detail != nil
         fields(3 + 8 + 12 + 1) {
             $0.put(from)
             $0.put(kind)
@@ -135,7 +137,7 @@ struct ReportWriter {
             $0.put(hasDetail)
         }
         if message == nil { string(entry.message) }
-        if let detail = entry.detail { string(detail) }
+        if let detail { string(detail) }
     }
 
     mutating func optionalTrustVerdict(_ verdict: TrustVerdict?) {
