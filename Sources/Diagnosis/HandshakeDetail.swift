@@ -1,12 +1,7 @@
 import TLSDissector
 
-/// One-line summaries of handshake messages for the timeline (`TLS 1.3, 1.2; 31 suites; SNI api.example.test`).
-/// Untrusted text (SNI, ALPN) is included as is: renderers escape it.
+/// How timeline details and explanations word a list of versions (the details themselves: `TimelineSummary`).
 public enum HandshakeDetail {
-    public static func describe(_ message: HandshakeMessage) -> String? {
-        TimelineSummary(message).text
-    }
-
     /// `TLS 1.3, 1.2` — the first version in full, the rest by number only.
     public static func versionList(_ versions: [ProtocolVersion]) -> String {
         guard let first = versions.first else { return "no version" }

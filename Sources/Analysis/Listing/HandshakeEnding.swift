@@ -46,10 +46,10 @@ public struct HandshakeEnding: Hashable, Sendable {
     }
 
     /// The ending, and the frames of the timeline events it names (the last RST, the first FIN), in one pass
-    /// over the timeline reading entries in place (the list reads every connection's).
+    /// over the timeline reading entries in place (the list reads every connection's). Whether a ClientHello
+    /// was seen reads the timeline again only for the rare report without SNI or offered versions.
     public static func read(_ report: ConnectionReport) -> (ending: HandshakeEnding, resetFrame: Int?, finFrame: Int?) {
         var resetBy: Side?, closedBy: Side?, resetFrame: Int?, finFrame: Int?
-        var sawClientHello = report.sni != nil || !report.offeredVersions.isEmpty
         let timeline = report.timeline
         for index in timeline.indices {
             if timeline[index].kind == .tcp {
@@ -62,13 +62,12 @@ public struct HandshakeEnding: Hashable, Sendable {
                     finFrame = timeline[index].frame
                 }
             }
-            if !sawClientHello, timeline[index].message == "ClientHello" { sawClientHello = true }
         }
         let alert = report.alert.map {
             Alert(from: $0.from, level: $0.level, description: $0.description, encrypted: $0.encrypted)
         }
         let ending = HandshakeEnding(alert: alert, endedBy: report.endedBy, resetBy: resetBy, closedBy: closedBy,
-                                     sawClientHello: sawClientHello, stage: report.stage)
+                                     sawClientHello: sawClientHello(report), stage: report.stage)
         return (ending, resetFrame, finFrame)
     }
 
