@@ -71,14 +71,14 @@ public struct TimelineEntry: Sendable, Hashable {
         set { summary = newValue.map(TimelineSummary.text) ?? .none }
     }
     /// The facts `detail` is worded from.
-    var summary: TimelineSummary
+    public var summary: TimelineSummary
 
     public init(from: Side, kind: Kind, message: String, frame: Int, timestamp: Timestamp, detail: String? = nil) {
         self.init(from: from, kind: kind, message: message, frame: frame, timestamp: timestamp,
                   summary: detail.map(TimelineSummary.text) ?? .none)
     }
 
-    init(from: Side, kind: Kind, message: String, frame: Int, timestamp: Timestamp, summary: TimelineSummary) {
+    public init(from: Side, kind: Kind, message: String, frame: Int, timestamp: Timestamp, summary: TimelineSummary) {
         self.from = from
         self.kind = kind
         self.message = message

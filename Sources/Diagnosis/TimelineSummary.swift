@@ -2,8 +2,9 @@ import TLSDissector
 
 /// What a timeline entry's detail says, held as the facts it is worded from: recording runs for every message of
 /// every connection, while most timelines are never printed (a text report shows only failed connections' ones).
-/// The hellos' facts are boxed so an entry stays small.
-enum TimelineSummary: Sendable {
+/// The hellos' facts are boxed so an entry stays small. Public so that a spilled report can keep the facts
+/// rather than the words.
+public enum TimelineSummary: Sendable {
     case none
     case text(String)
     /// `N bytes`
@@ -15,22 +16,43 @@ enum TimelineSummary: Sendable {
     indirect case serverHello(ServerHelloFacts)
     case alert(Alert, decrypted: Bool)
 
-    struct ClientHelloFacts: Sendable {
-        var versions: [ProtocolVersion]
-        var suites: Int
-        var serverName: String?
-        var alpn: [String]
-        var offersPreSharedKey: Bool
-        var isSSLv2Format: Bool
+    public struct ClientHelloFacts: Sendable {
+        public var versions: [ProtocolVersion]
+        /// Offered suites, without signaling values and GREASE.
+        public var suites: Int
+        public var serverName: String?
+        public var alpn: [String]
+        public var offersPreSharedKey: Bool
+        public var isSSLv2Format: Bool
+
+        public init(versions: [ProtocolVersion], suites: Int, serverName: String?, alpn: [String],
+                    offersPreSharedKey: Bool, isSSLv2Format: Bool) {
+            self.versions = versions
+            self.suites = suites
+            self.serverName = serverName
+            self.alpn = alpn
+            self.offersPreSharedKey = offersPreSharedKey
+            self.isSSLv2Format = isSSLv2Format
+        }
     }
 
-    struct ServerHelloFacts: Sendable {
-        var isHelloRetryRequest: Bool
-        var keyShareGroup: NamedGroup?
-        var version: ProtocolVersion
-        var cipherSuite: CipherSuite
-        var alpn: String?
-        var acceptsPreSharedKey: Bool
+    public struct ServerHelloFacts: Sendable {
+        public var isHelloRetryRequest: Bool
+        public var keyShareGroup: NamedGroup?
+        public var version: ProtocolVersion
+        public var cipherSuite: CipherSuite
+        public var alpn: String?
+        public var acceptsPreSharedKey: Bool
+
+        public init(isHelloRetryRequest: Bool, keyShareGroup: NamedGroup?, version: ProtocolVersion,
+                    cipherSuite: CipherSuite, alpn: String?, acceptsPreSharedKey: Bool) {
+            self.isHelloRetryRequest = isHelloRetryRequest
+            self.keyShareGroup = keyShareGroup
+            self.version = version
+            self.cipherSuite = cipherSuite
+            self.alpn = alpn
+            self.acceptsPreSharedKey = acceptsPreSharedKey
+        }
     }
 
     init(_ message: HandshakeMessage) {
@@ -57,7 +79,8 @@ enum TimelineSummary: Sendable {
         }
     }
 
-    var text: String? {
+    /// The words: a timeline entry's `detail`.
+    public var text: String? {
         switch self {
         case .none:
             return nil

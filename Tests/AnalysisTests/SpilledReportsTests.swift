@@ -128,6 +128,19 @@ import Diagnosis
             .expired(subject: "CN=x", notAfter: time), .notYetValid(subject: "CN=y", notBefore: time),
             .undetermined(reason: "RSA-PSS"),
         ]
+        let summaries: [TimelineSummary] = [
+            .none, .text("the server asks for a client certificate"), .byteCount(0), .encryptedByteCount(1 << 40),
+            .certificateCount(3),
+            .clientHello(.init(versions: [.tls13, ProtocolVersion(rawValue: 0x0a0a)], suites: 17,
+                               serverName: "x\u{1b}]8;;", alpn: ["h2", ""], offersPreSharedKey: true, isSSLv2Format: false)),
+            .clientHello(.init(versions: [], suites: 0, serverName: nil, alpn: [], offersPreSharedKey: false,
+                               isSSLv2Format: true)),
+            .serverHello(.init(isHelloRetryRequest: true, keyShareGroup: NamedGroup(rawValue: 0x11ec), version: .tls13,
+                               cipherSuite: CipherSuite(rawValue: 0x1302), alpn: nil, acceptsPreSharedKey: false)),
+            .serverHello(.init(isHelloRetryRequest: false, keyShareGroup: nil, version: .tls12,
+                               cipherSuite: CipherSuite(rawValue: 0xc030), alpn: "http/1.1", acceptsPreSharedKey: true)),
+            .alert(Alert(level: .fatal, description: AlertDescription(rawValue: 255)), decrypted: true),
+        ]
         return verdicts.enumerated().map { index, verdict in
             var report = ConnectionReport(id: index + 1, client: client, server: server, firstFrame: index,
                                           lastFrame: index + 40, firstPacket: time, lastPacket: time)
@@ -144,7 +157,11 @@ import Diagnosis
                 TimelineEntry(from: .server, kind: .tcp, message: "RST", frame: 9, timestamp: time),
                 TimelineEntry(from: .server, kind: .other, message: "0x77 (a name without a code)", frame: 10,
                               timestamp: time, detail: ""),
-            ]
+            ] + summaries.map {
+                // Every kind of fact a detail is worded from: spilled as facts, they must come back as facts.
+                TimelineEntry(from: .server, kind: .handshakeMessage, message: "Certificate", frame: 11, timestamp: time,
+                              summary: $0)
+            }
             report.established = index % 2 == 0
             report.stage = "after ServerHello"
             report.alert = AlertReport(from: .server, level: index == 1 ? nil : .fatal,

@@ -125,19 +125,63 @@ struct ReportWriter {
         // The fields as plain values first: a closure capturing `entry` copied the whole entry.
         let from = SideCode.code(entry.from), kind = TimelineKindCode.code(entry.kind)
         let message = MessageCode.words.code(of: entry.message)
-        // `detail` is worded when read (TimelineSummary): read it once.
-        let detail = entry.detail
-        let frame = entry.frame, timestamp = entry.timestamp, hasDetail = detail != nil
-        fields(3 + 8 + 12 + 1) {
+        let frame = entry.frame, timestamp = entry.timestamp
+        fields(3 + 8 + 12) {
             $0.put(from)
             $0.put(kind)
             $0.put(message ?? 0)
             $0.put(frame)
             $0.put(timestamp)
-            $0.put(hasDetail)
         }
         if message == nil { string(entry.message) }
-        if let detail { string(detail) }
+        timelineSummary(entry.summary)
+    }
+
+    /// The facts a detail is worded from, not the words: wording costs more than the facts' bytes, and most
+    /// spilled details are never read.
+    private mutating func timelineSummary(_ summary: TimelineSummary) {
+        switch summary {
+        case .none:
+            uint8(SummaryCode.none)
+        case .text(let text):
+            uint8(SummaryCode.text)
+            string(text)
+        case .byteCount(let count):
+            fields(9) { $0.put(SummaryCode.byteCount); $0.put(count) }
+        case .encryptedByteCount(let count):
+            fields(9) { $0.put(SummaryCode.encryptedByteCount); $0.put(count) }
+        case .certificateCount(let count):
+            fields(9) { $0.put(SummaryCode.certificateCount); $0.put(count) }
+        case .clientHello(let hello):
+            uint8(SummaryCode.clientHello)
+            uint16s(hello.versions) { $0.rawValue }
+            fields(8 + 2) {
+                $0.put(hello.suites)
+                $0.put(hello.offersPreSharedKey)
+                $0.put(hello.isSSLv2Format)
+            }
+            optionalString(hello.serverName)
+            count(hello.alpn.count)
+            for protocolName in hello.alpn { string(protocolName) }
+        case .serverHello(let hello):
+            fields(1 + 3 + 2 + 2 + 2) {
+                $0.put(SummaryCode.serverHello)
+                $0.put(hello.isHelloRetryRequest)
+                $0.put(hello.keyShareGroup != nil)
+                $0.put(hello.keyShareGroup?.rawValue ?? 0)
+                $0.put(hello.version.rawValue)
+                $0.put(hello.cipherSuite.rawValue)
+                $0.put(hello.acceptsPreSharedKey)
+            }
+            optionalString(hello.alpn)
+        case .alert(let alert, let decrypted):
+            fields(4) {
+                $0.put(SummaryCode.alert)
+                $0.put(alert.level.rawValue)
+                $0.put(alert.description.rawValue)
+                $0.put(decrypted)
+            }
+        }
     }
 
     mutating func optionalTrustVerdict(_ verdict: TrustVerdict?) {
@@ -245,20 +289,46 @@ struct ReportReader {
             for index in 0..<count {
                 guard let from = uint8().flatMap(SideCode.side), let kind = uint8().flatMap(TimelineKindCode.kind),
                       let messageCode = uint8(), let frame = int(), let timestamp = timestamp(),
-                      let hasDetail = bool(),
-                      let message = messageCode == 0 ? string() : MessageCode.words.word(messageCode) else { return }
-                var detail: String?
-                if hasDetail {
-                    guard let text = string() else { return }
-                    detail = text
-                }
+                      let message = messageCode == 0 ? string() : MessageCode.words.word(messageCode),
+                      let summary = timelineSummary() else { return }
                 buffer.initializeElement(at: index, to: TimelineEntry(from: from, kind: kind, message: message,
-                                                                      frame: frame, timestamp: timestamp, detail: detail))
+                                                                      frame: frame, timestamp: timestamp, summary: summary))
                 initialized = index + 1
             }
             complete = true
         }
         return complete ? entries : nil
+    }
+
+    private mutating func timelineSummary() -> TimelineSummary? {
+        switch uint8() {
+        case SummaryCode.none: return TimelineSummary.none
+        case SummaryCode.text: return string().map { .text($0) }
+        case SummaryCode.byteCount: return int().map { .byteCount($0) }
+        case SummaryCode.encryptedByteCount: return int().map { .encryptedByteCount($0) }
+        case SummaryCode.certificateCount: return int().map { .certificateCount($0) }
+        case SummaryCode.clientHello:
+            guard let versions = uint16s(ProtocolVersion.init(rawValue:)), let suites = int(),
+                  let offersPreSharedKey = bool(), let isSSLv2Format = bool(),
+                  let serverName = optionalString(), let alpn = strings() else { return nil }
+            return .clientHello(TimelineSummary.ClientHelloFacts(
+                versions: versions, suites: suites, serverName: serverName, alpn: alpn,
+                offersPreSharedKey: offersPreSharedKey, isSSLv2Format: isSSLv2Format))
+        case SummaryCode.serverHello:
+            guard let isHelloRetryRequest = bool(), let group = optionalUInt16(),
+                  let version = integer(UInt16.self), let suite = integer(UInt16.self),
+                  let acceptsPreSharedKey = bool(), let alpn = optionalString() else { return nil }
+            return .serverHello(TimelineSummary.ServerHelloFacts(
+                isHelloRetryRequest: isHelloRetryRequest, keyShareGroup: group.map(NamedGroup.init(rawValue:)),
+                version: ProtocolVersion(rawValue: version), cipherSuite: CipherSuite(rawValue: suite), alpn: alpn,
+                acceptsPreSharedKey: acceptsPreSharedKey))
+        case SummaryCode.alert:
+            guard let level = uint8(), let description = uint8(), let decrypted = bool() else { return nil }
+            return .alert(Alert(level: AlertLevel(rawValue: level), description: AlertDescription(rawValue: description)),
+                          decrypted: decrypted)
+        default:
+            return nil
+        }
     }
 
     /// `.some(nil)` when there was none, nil when the bytes do not parse.

@@ -118,3 +118,15 @@ enum SideCode {
         }
     }
 }
+
+/// Which case of `TimelineSummary` follows in a spilled timeline entry.
+enum SummaryCode {
+    static let none: UInt8 = 0
+    static let text: UInt8 = 1
+    static let byteCount: UInt8 = 2
+    static let encryptedByteCount: UInt8 = 3
+    static let certificateCount: UInt8 = 4
+    static let clientHello: UInt8 = 5
+    static let serverHello: UInt8 = 6
+    static let alert: UInt8 = 7
+}
