@@ -21,15 +21,22 @@ public enum PeerContext {
     /// Per server, the (up to three) version and suite pairs its successful clients got, most frequent first:
     /// `TLS 1.3, TLS_AES_128_GCM_SHA256 (12×); ...`.
     public static func choices(_ outcomes: some Sequence<Outcome>) -> [Endpoint: String] {
-        var chosen: [Endpoint: [String: Int]] = [:]
+        // Counted by number, worded once per distinct pair: this runs for every successful connection.
+        var chosen: [Endpoint: [Choice: Int]] = [:]
         for outcome in outcomes where outcome.cause == .ok {
             guard let version = outcome.version, let suite = outcome.cipherSuite else { continue }
-            chosen[outcome.server, default: [:]]["\(version), \(suite)", default: 0] += 1
+            chosen[outcome.server, default: [:]][Choice(version: version, suite: suite), default: 0] += 1
         }
         return chosen.mapValues { seen in
-            let top = seen.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
-            return top.map { "\($0.key) (\($0.value)×)" }.joined(separator: "; ")
+            let worded = seen.map { (words: "\($0.key.version), \($0.key.suite)", count: $0.value) }
+            let top = worded.sorted { ($0.count, $1.words) > ($1.count, $0.words) }.prefix(3)
+            return top.map { "\($0.words) (\($0.count)×)" }.joined(separator: "; ")
         }
+    }
+
+    private struct Choice: Hashable {
+        var version: ProtocolVersion
+        var suite: CipherSuite
     }
 
     /// A mismatch explanation gains what other clients of its server got.
@@ -60,20 +67,21 @@ public enum CertificateConsistency {
     }
 
     /// `answers` in connection order.
-    private struct Seen { var fingerprint: String; var subject: String; var servers: Set<String>; var firstConnection: Int }
+    private struct Seen { var fingerprint: String; var subject: String; var servers: Set<Endpoint>; var firstConnection: Int }
 
     public static func findings(_ answers: some Sequence<Answer>) -> [String] {
         var bySNI: [String: [String: Seen]] = [:]
         for answer in answers {
-            var entry = bySNI[answer.sni, default: [:]][answer.leafSHA256]
-                ?? Seen(fingerprint: answer.leafSHA256, subject: answer.leafSubject, servers: [], firstConnection: answer.connection)
-            entry.servers.insert(answer.server.description)
-            bySNI[answer.sni, default: [:]][answer.leafSHA256] = entry
+            // Changed in place (one lookup each); servers are worded only for a finding.
+            bySNI[answer.sni, default: [:]][answer.leafSHA256, default: Seen(
+                fingerprint: answer.leafSHA256, subject: answer.leafSubject, servers: [], firstConnection: answer.connection)
+            ].servers.insert(answer.server)
         }
         var result: [String] = []
         for (sni, certificates) in bySNI.sorted(by: { $0.key < $1.key }) where certificates.count > 1 {
             let described = certificates.values.sorted { $0.firstConnection < $1.firstConnection }.map { seen in
-                "\(seen.subject) sha256 \(seen.fingerprint.prefix(16))… from \(seen.servers.sorted().joined(separator: ", ")) (first in connection #\(seen.firstConnection))"
+                let servers = seen.servers.map(\.description).sorted().joined(separator: ", ")
+                return "\(seen.subject) sha256 \(seen.fingerprint.prefix(16))… from \(servers) (first in connection #\(seen.firstConnection))"
             }
             result.append("\(sni) was answered with \(certificates.count) different certificates: " + described.joined(separator: "; "))
         }

@@ -1,4 +1,5 @@
 import Testing
+import PacketDecoding
 import TLSDissector
 @testable import Diagnosis
 
@@ -151,5 +152,44 @@ import TLSDissector
         for index in reports.indices { PeerContext.annotate(&reports[index], choices: choices) }
         #expect(reports[1].explanation.contains("Other clients of this server"))
         #expect(!reports[0].explanation.contains("Other clients"))
+    }
+}
+
+@Suite struct CrossConnectionWordingTests {
+    static let server = Endpoint(address: IPAddress(10, 0, 0, 1), port: 443)
+    static let other = Endpoint(address: IPAddress(10, 0, 0, 2), port: 8443)
+
+    /// Most frequent first, ties in word order, three at most; failures and other servers do not count.
+    @Test func choicesAreCountedAndOrdered() {
+        func outcome(_ version: ProtocolVersion, _ suite: UInt16, cause: Cause = .ok, server: Endpoint = Self.server)
+            -> PeerContext.Outcome {
+            PeerContext.Outcome(server: server, cause: cause, version: version, cipherSuite: CipherSuite(rawValue: suite))
+        }
+        let outcomes = [
+            outcome(.tls12, 0xc030), outcome(.tls13, 0x1301), outcome(.tls13, 0x1302), outcome(.tls13, 0x1301),
+            outcome(.tls12, 0xc02f), outcome(.tls13, 0x1303), outcome(.tls13, 0x1301, cause: .unknownCA),
+            outcome(.tls12, 0x009c, server: Self.other),
+        ]
+        let choices = PeerContext.choices(outcomes)
+        #expect(choices[Self.server] == "TLS 1.3, TLS_AES_128_GCM_SHA256 (2×); "
+            + "TLS 1.2, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (1×); TLS 1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 (1×)")
+        #expect(choices[Self.other] == "TLS 1.2, TLS_RSA_WITH_AES_128_GCM_SHA256 (1×)")
+    }
+
+    /// One name, two certificates: both named, each with the servers that sent it (in address order) and the
+    /// first connection it was seen in.
+    @Test func differentCertificatesForOneNameAreReported() {
+        let leafA = String(repeating: "a", count: 64), leafB = String(repeating: "b", count: 64)
+        let answers = [
+            CertificateConsistency.Answer(connection: 3, sni: "api.example", server: Self.other, leafSHA256: leafA, leafSubject: "CN=a"),
+            CertificateConsistency.Answer(connection: 5, sni: "api.example", server: Self.server, leafSHA256: leafA, leafSubject: "CN=a"),
+            CertificateConsistency.Answer(connection: 7, sni: "api.example", server: Self.server, leafSHA256: leafB, leafSubject: "CN=b"),
+            CertificateConsistency.Answer(connection: 8, sni: "www.example", server: Self.server, leafSHA256: leafB, leafSubject: "CN=b"),
+        ]
+        #expect(CertificateConsistency.findings(answers) == [
+            "api.example was answered with 2 different certificates: CN=a sha256 aaaaaaaaaaaaaaaa… from "
+                + "10.0.0.1:443, 10.0.0.2:8443 (first in connection #3); CN=b sha256 bbbbbbbbbbbbbbbb… from 10.0.0.1:443 "
+                + "(first in connection #7)",
+        ])
     }
 }
