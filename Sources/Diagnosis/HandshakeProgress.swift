@@ -34,7 +34,7 @@ public struct HandshakeProgress: Sendable {
     public var decisiveAlert: ObservedAlert?
     public var tls13: TLS13Inference?
 
-    public init(_ o: ConnectionObservation) {
+    public init(_ o: borrowing ConnectionObservation) {
         let firstFatal = o.alerts.first { $0.isFatal }
         let decryptedTLS13 = HandshakeProgress.isDecryptedTLS13(o)
         let handshakeDoneFrame = decryptedTLS13 ? HandshakeProgress.tls13ConfirmationFrame(o) : HandshakeProgress.tls12CompletionFrame(o)
