@@ -28,14 +28,17 @@ struct ConnectionTracker: TCPStreamHandler {
     private let sink: ConclusionSink?
     /// The events array `receive` fills, kept (empty) between calls so that parsing allocates none per segment.
     private var scratchEvents: [TLSEvent] = []
-    /// Present when a key log was given (ConnectionDecryption.swift).
-    private var decryption: ConnectionDecryption?
+    /// Present when a key log was given (ConnectionDecryption.swift). Boxed: about 450 bytes inline otherwise,
+    /// in every connection, key log or not.
+    private var decryption: CopyOnWriteBox<ConnectionDecryption>?
 
     init(connection: TCPConnectionInfo, ports: Set<UInt16>, parserLimits: TLSParserLimits, sink: ConclusionSink?,
          keyLog: KeyLog? = nil) {
         self.ports = ports
         self.sink = sink
-        self.decryption = keyLog.map { ConnectionDecryption(keyLog: $0, maxHandshakeMessageLength: parserLimits.maxHandshakeMessageLength) }
+        self.decryption = keyLog.map {
+            CopyOnWriteBox(ConnectionDecryption(keyLog: $0, maxHandshakeMessageLength: parserLimits.maxHandshakeMessageLength))
+        }
         self.clientParser = TLSStreamParser(limits: parserLimits)
         self.serverParser = TLSStreamParser(limits: parserLimits)
         self.observation = ConnectionObservation(
@@ -278,13 +281,13 @@ extension ConnectionTracker {
     /// (alerts keep `encrypted: true`). Returns true when the event was recorded here.
     private mutating func recordWithKeyLog(_ event: TLSEvent, side: Side, timestamp: Timestamp) -> Bool {
         guard case .encryptedRecordBody(let record, let frame) = event else {
-            decryption?.observe(event, side: side, observation: &observation)
-            let bodies = decryption?.wantsBodies ?? false
+            decryption?.value.observe(event, side: side, observation: &observation)
+            let bodies = decryption?.value.wantsBodies ?? false
             clientParser.deliversEncryptedBodies = bodies
             serverParser.deliversEncryptedBodies = bodies
             return false
         }
-        guard let events = decryption?.decrypt(record, side: side, frame: frame, observation: &observation) else { return false }
+        guard let events = decryption?.value.decrypt(record, side: side, frame: frame, observation: &observation) else { return false }
         for decrypted in events {
             if case .alert(let alert, let frame) = decrypted {
                 observation.recordAlert(ObservedAlert(side: side, alert: alert, at: FrameMark(frame: frame, timestamp: timestamp),

@@ -128,8 +128,10 @@ public struct ConnectionObservation: Sendable {
 
     public mutating func addTimeline(_ entry: TimelineEntry) {
         if timeline.count < Self.timelineLimit {
-            // A handshake takes 10–20 entries: one allocation instead of one per doubling.
-            if timeline.capacity == 0 { timeline.reserveCapacity(16) }
+            // A handshake takes 10–20 entries: room for 16 at the second entry (one allocation instead of one per
+            // doubling), not at the first: a flood of SYNs that never get an answer holds tens of thousands of
+            // one-entry timelines.
+            if timeline.count == 1 { timeline.reserveCapacity(16) }
             timeline.append(entry)
         } else {
             timelineDropped += 1

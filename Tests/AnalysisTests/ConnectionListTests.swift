@@ -39,6 +39,12 @@ import Diagnosis
         #expect(MemoryLayout<ConnectionList.Entry>.stride <= 96)
     }
 
+    /// A tracker is what a flood of SYNs holds tens of thousands of (up to `maxConnections`): a key log's
+    /// decryption state (about 450 bytes) is boxed, not inline.
+    @Test func aTrackerStaysUnderOnePointFourKilobytes() {
+        #expect(MemoryLayout<ConnectionTracker>.size <= 1_400)
+    }
+
     @Test func digestsAndOutlinesReadBackTheReportsFacts() throws {
         let reports = Self.reports()
         let list = ConnectionList(reports)

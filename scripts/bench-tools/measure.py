@@ -20,6 +20,7 @@ import tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 OUT = os.path.join(ROOT, "bench-out")
 TLSDIAG = os.path.join(ROOT, ".build", "release", "tlsdiag")
+FLOOD_GENERATOR = os.path.join(ROOT, "scripts", "bench-tools", "gen_syn_flood.py")
 GENERATOR = os.path.join(ROOT, "scripts", "bench-tools", "gen_capture.py")
 
 
@@ -27,17 +28,17 @@ def log(text):
     print(text, file=sys.stderr, flush=True)
 
 
-def generate(name, *options):
+def generate(name, *options, generator=GENERATOR):
     """bench-out/NAME.pcap from the generator, unless it is there with the same options."""
     path = os.path.join(OUT, name + ".pcap")
     stamp = path + ".options"
     # Rebuilt when the options or the generator change.
-    wanted = " ".join(options) + " " + hashlib.sha256(open(GENERATOR, "rb").read()).hexdigest()[:16]
-    if os.path.exists(path) and os.path.exists(path + ".expected.json") and os.path.exists(stamp) \
-            and open(stamp).read() == wanted:
+    wanted = " ".join(options) + " " + hashlib.sha256(open(generator, "rb").read()).hexdigest()[:16]
+    expected = generator != GENERATOR or os.path.exists(path + ".expected.json")
+    if os.path.exists(path) and expected and os.path.exists(stamp) and open(stamp).read() == wanted:
         return path
     log(f"generating {path} ({wanted})")
-    subprocess.run([sys.executable, GENERATOR, path, *options], check=True)
+    subprocess.run([sys.executable, generator, path, *options], check=True)
     with open(stamp, "w") as f:
         f.write(wanted)
     return path
@@ -139,6 +140,7 @@ def main():
                            "--min-flows", str(2 * args.min_flows), "--seed", str(args.seed))
     longer_path = generate(f"bench-{args.target_mb}-2x-data", "--target-mb", "0", "--min-flows",
                            str(expected["flows"]), "--data-scale", "2", "--seed", str(args.seed))
+    flood_path = generate("syn-flood-1m", "--count", "1000000", generator=FLOOD_GENERATOR)
 
     def size(path):
         return os.path.getsize(path) / 1e6
@@ -167,6 +169,8 @@ def main():
                         double_path, args.runs, env_with(TLSDIAG_THREADS=1))
     _, longer_rss = row("tlsdiag analyze (TLSDIAG_THREADS=1), 2× data per flow", [TLSDIAG, "analyze", longer_path],
                         longer_path, args.runs, env_with(TLSDIAG_THREADS=1))
+    _, flood_rss = row(f"tlsdiag analyze ({cores} workers), 1,000,000 SYNs (hostile)", [TLSDIAG, "analyze", flood_path],
+                       flood_path, args.runs)
     load_after = open("/proc/loadavg").read().split()[:3]
     ok, cause_lines = check_causes(main_path, expected)
 
@@ -176,6 +180,8 @@ def main():
         flows = f"{info['flows']:,} flows, {info['packets']:,} packets" if info else \
             f"{expected['uncut_copy']['flows']:,} flows (without the {expected['by_cause'].get('capture_incomplete', 0)} snap-length-cut ones)"
         print(f"  {os.path.basename(path)}: {size(path):.1f} MB, {flows}")
+    print(f"  {os.path.basename(flood_path)}: {size(flood_path):.1f} MB, 1,000,000 SYNs from distinct ports, never "
+          f"answered (scripts/bench-tools/gen_syn_flood.py)")
     print(f"Machine: {cores} cores, load average {' '.join(load_before)} before, {' '.join(load_after)} after; "
           f"{version}; medians of {args.runs} runs (tshark {args.tshark_runs})")
     print()
@@ -189,7 +195,7 @@ def main():
           f"1/{ssldump_cpu / uncut_cpu:.1f} of ssldump's; with {cores} workers 1/{tshark_cpu / sharded_cpu:.1f} "
           f"of tshark's.")
     print(f"Peak RSS (1 thread): {single_rss:.0f} MB; 2× flows {double_rss:.0f} MB; 2× data per flow "
-          f"{longer_rss:.0f} MB.")
+          f"{longer_rss:.0f} MB; 1,000,000 SYNs from distinct ports ({cores} workers) {flood_rss:.0f} MB.")
     if args.instructions:
         log("counting instructions with valgrind (tlsdiag, ssldump, then tshark: slow)")
         one = env_with(TLSDIAG_THREADS=1)

@@ -1,0 +1,22 @@
+/// A value behind a reference, with value semantics: copied on write when the reference is shared.
+///
+/// For large state that is cold or often absent: a holder keeps one pointer inline instead of hundreds of bytes,
+/// which matters when a capture holds tens of thousands of connections at once (a flood of SYNs).
+struct CopyOnWriteBox<Value> {
+    private final class Storage {
+        var value: Value
+        init(_ value: Value) { self.value = value }
+    }
+
+    private var storage: Storage
+
+    init(_ value: Value) { storage = Storage(value) }
+
+    var value: Value {
+        get { storage.value }
+        _modify {
+            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.value) }
+            yield &storage.value
+        }
+    }
+}
