@@ -91,6 +91,7 @@ struct ConnectionTable {
     }
 
     /// The entry for `key`, if any.
+    @inline(__always)
     func ref(for key: ConnectionKey) -> Int? {
         index.lookUp(key) { ref in
             Self.isLive(ref) ? live[ref >> 1].key == key : tombstones[ref >> 1].key == key
@@ -167,9 +168,10 @@ struct ConnectionTable {
     // MARK: Activity lists
 
     /// Marks the entry as the most recently active of its list.
+    @inline(__always)
     mutating func touch(_ ref: Int) {
-        let name = list(of: ref)
-        guard ref != self[list: name].newest else { return }
+        // Most packets belong to a live connection: its list needs no look at a tombstone.
+        guard ref != (Self.isLive(ref) ? active.newest : self[list: list(of: ref)].newest) else { return }
         unlink(ref)
         pushNewest(ref)
     }
