@@ -1,66 +1,67 @@
 import PacketDecoding
 
-/// Connection key → slot reference: what `[ConnectionKey: Int]` did, asked once per packet, with a cheaper hash.
+/// Connection key → slot reference: what `[ConnectionKey: Int]` did, asked once per packet, with a cheaper hash
+/// and 16-byte buckets.
 ///
-/// Open addressing with linear probing, at most half full, deletion by backward shift (no tombstones). The hash
-/// mixes the key's words with splitmix64's finalizer from a seed chosen per process, so a crafted capture cannot
-/// aim its connections at one probe chain. Swift's `Hasher` (SipHash) cost about 200 instructions per packet here.
+/// Open addressing with linear probing, at most half full, deletion by backward shift (no tombstones). A bucket
+/// holds the key's hash and the slot reference only: the key itself is in the slot, and a lookup compares it
+/// there (through `matches`) when the full 64-bit hash agrees. Storing the key too made a bucket 64 bytes, so
+/// the index weighed more than the table it points into. Slot references are unique, so removing or moving an
+/// entry finds its bucket by hash and reference, without looking at a key (which may already have moved).
+///
+/// The hash mixes the key's words with splitmix64's finalizer from a seed chosen per process, so a crafted
+/// capture cannot aim its connections at one probe chain. Swift's `Hasher` (SipHash) cost about 200 instructions
+/// per packet here.
 struct ConnectionIndex {
-    private struct Bucket: Sendable {
-        var key: ConnectionKey
+    private struct Bucket {
         var hash: UInt64
         /// -1: empty.
         var ref: Int
     }
 
     private static let seed = UInt64.random(in: .min ... .max)
-    private static let empty = Bucket(
-        key: ConnectionKey(Endpoint(address: IPAddress(ipv4: 0), port: 0), Endpoint(address: IPAddress(ipv4: 0), port: 0)),
-        hash: 0, ref: -1)
+    private static let empty = Bucket(hash: 0, ref: -1)
 
     private var buckets: [Bucket] = Array(repeating: ConnectionIndex.empty, count: 16)
     private(set) var count = 0
 
     private var mask: Int { buckets.count - 1 }
 
-    subscript(key: ConnectionKey) -> Int? {
-        get {
-            let hash = Self.hash(key)
-            var position = Int(truncatingIfNeeded: hash) & mask
-            while buckets[position].ref >= 0 {
-                if buckets[position].hash == hash, buckets[position].key == key { return buckets[position].ref }
-                position = (position + 1) & mask
-            }
-            return nil
-        }
-        set {
-            if let newValue { insert(key, newValue) } else { remove(key) }
-        }
-    }
+    /// Buckets allocated (a power of two, at least twice `count`), and what each weighs: the index's memory.
+    var capacity: Int { buckets.count }
+    static var bytesPerBucket: Int { MemoryLayout<Bucket>.stride }
 
-    private mutating func insert(_ key: ConnectionKey, _ ref: Int) {
+    /// The reference whose entry has `key`: `matches(ref)` says whether the slot `ref` holds `key`.
+    @inline(__always)
+    func lookUp(_ key: ConnectionKey, matches: (Int) -> Bool) -> Int? {
         let hash = Self.hash(key)
         var position = Int(truncatingIfNeeded: hash) & mask
         while buckets[position].ref >= 0 {
-            if buckets[position].hash == hash, buckets[position].key == key {
-                buckets[position].ref = ref
-                return
-            }
+            if buckets[position].hash == hash, matches(buckets[position].ref) { return buckets[position].ref }
             position = (position + 1) & mask
         }
-        buckets[position] = Bucket(key: key, hash: hash, ref: ref)
+        return nil
+    }
+
+    /// Adds `ref` for `key`, which the index must not hold yet.
+    mutating func insert(_ key: ConnectionKey, _ ref: Int) {
+        let hash = Self.hash(key)
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while buckets[position].ref >= 0 { position = (position + 1) & mask }
+        buckets[position] = Bucket(hash: hash, ref: ref)
         count += 1
         if count * 2 > buckets.count { grow() }
     }
 
-    private mutating func remove(_ key: ConnectionKey) {
-        let hash = Self.hash(key)
-        var position = Int(truncatingIfNeeded: hash) & mask
-        while buckets[position].ref >= 0 {
-            if buckets[position].hash == hash, buckets[position].key == key { break }
-            position = (position + 1) & mask
-        }
-        guard buckets[position].ref >= 0 else { return }
+    /// The entry of `key` (held at `old`) is now at `new`.
+    mutating func move(_ key: ConnectionKey, from old: Int, to new: Int) {
+        guard let position = position(of: old, hash: Self.hash(key)) else { return }
+        buckets[position].ref = new
+    }
+
+    /// Forgets the entry of `key`, held at `ref`.
+    mutating func remove(_ key: ConnectionKey, _ ref: Int) {
+        guard let position = position(of: ref, hash: Self.hash(key)) else { return }
         count -= 1
         // Backward shift: pull later entries of the chain into the hole when their home allows it.
         var hole = position
@@ -77,6 +78,15 @@ struct ConnectionIndex {
         buckets[hole] = Self.empty
     }
 
+    private func position(of ref: Int, hash: UInt64) -> Int? {
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while buckets[position].ref >= 0 {
+            if buckets[position].ref == ref { return position }
+            position = (position + 1) & mask
+        }
+        return nil
+    }
+
     private mutating func grow() {
         let old = buckets
         buckets = Array(repeating: Self.empty, count: old.count * 2)
@@ -87,7 +97,7 @@ struct ConnectionIndex {
         }
     }
 
-    private static func hash(_ key: ConnectionKey) -> UInt64 {
+    static func hash(_ key: ConnectionKey) -> UInt64 {
         var h = seed
         h = mix(h ^ key.a.address.low)
         h = mix(h ^ key.b.address.low)

@@ -29,10 +29,16 @@ struct ConnectionKey: Hashable, Sendable {
     }
 }
 
-/// Neighbours in the activity list (most recent first); -1 at either end.
+/// Neighbours in an activity list (most recent first); -1 at either end.
 struct LRULinks {
     var newer = -1
     var older = -1
+}
+
+/// The two ends of an intrusive activity list threaded through the table's entries.
+struct ActivityList {
+    var newest = -1
+    var oldest = -1
 }
 
 /// What is left of a connection that was ignored or has closed: enough to drop its late packets (final ACKs,
@@ -42,6 +48,7 @@ struct Tombstone {
     var lastActivity: Timestamp
     var finSeenA = false
     var finSeenB = false
+    /// Both FINs or a RST: the tombstone is on the table's `closing` list, else on its `active` list.
     var closed = false
     var links = LRULinks()
 
@@ -57,24 +64,121 @@ struct Tombstone {
     }
 }
 
-/// Live connections and tombstones in two dense arrays (removal swaps the last entry in), a dictionary from key to
-/// slot, and one intrusive list ordered by activity across both, so that the least recently active entry is found
-/// in O(1) for eviction and idle expiry.
+/// Live connections and tombstones in two dense arrays (removal swaps the last entry in), an index from key to
+/// slot, and two intrusive lists ordered by activity, so that the least recently active entry of each is found
+/// in O(1) for eviction and expiry:
+/// - `active`: live connections and the tombstones of ignored ones that have not closed, which stay until the
+///   idle timeout (their connection may still be sending);
+/// - `closing`: closed tombstones, which only wait out `closedGraceSeconds` for late final ACKs and retransmitted
+///   FINs. Kept apart so that every connection ever closed does not stay until the much longer idle timeout.
 ///
 /// A slot reference is `2 * i` for `live[i]`, `2 * j + 1` for `tombstones[j]`, -1 for none.
 struct ConnectionTable {
+    enum ListName { case active, closing }
+
     var live: [LiveConnection] = []
-    var tombstones: [Tombstone] = []
-    var index = ConnectionIndex()
-    private(set) var newest = -1
-    private(set) var oldest = -1
+    private(set) var tombstones: [Tombstone] = []
+    private(set) var index = ConnectionIndex()
+    private(set) var active = ActivityList()
+    private(set) var closing = ActivityList()
 
     var count: Int { live.count + tombstones.count }
 
     static func isLive(_ ref: Int) -> Bool { ref & 1 == 0 }
 
+    func key(_ ref: Int) -> ConnectionKey {
+        Self.isLive(ref) ? live[ref >> 1].key : tombstones[ref >> 1].key
+    }
+
+    /// The entry for `key`, if any.
+    @inline(__always)
+    func ref(for key: ConnectionKey) -> Int? {
+        index.lookUp(key) { ref in
+            Self.isLive(ref) ? live[ref >> 1].key == key : tombstones[ref >> 1].key == key
+        }
+    }
+
     func lastActivity(_ ref: Int) -> Timestamp {
         Self.isLive(ref) ? live[ref >> 1].lastActivity : tombstones[ref >> 1].lastActivity
+    }
+
+    func list(of ref: Int) -> ListName {
+        Self.isLive(ref) || !tombstones[ref >> 1].closed ? .active : .closing
+    }
+
+    // MARK: Entries
+
+    mutating func setLastActivity(ofTombstone j: Int, _ now: Timestamp) {
+        tombstones[j].lastActivity = now
+    }
+
+    /// Runs a late packet through a tombstone; one that closes now moves to the `closing` list.
+    mutating func processTombstone(_ j: Int, flags: TCPFlags, side: Side) -> Bool {
+        let wasClosed = tombstones[j].closed
+        var tombstone = tombstones[j]
+        let startsNew = tombstone.process(flags, from: side)
+        if !wasClosed && tombstone.closed {
+            unlink(j << 1 | 1)
+            tombstones[j] = tombstone
+            pushNewest(j << 1 | 1)
+        } else {
+            tombstones[j] = tombstone
+        }
+        return startsNew
+    }
+
+    mutating func insertLive(_ connection: LiveConnection) -> Int {
+        live.append(connection)
+        let ref = (live.count - 1) << 1
+        index.insert(connection.key, ref)
+        pushNewest(ref)
+        return ref
+    }
+
+    mutating func insertTombstone(_ tombstone: Tombstone) {
+        tombstones.append(tombstone)
+        let ref = (tombstones.count - 1) << 1 | 1
+        index.insert(tombstone.key, ref)
+        pushNewest(ref)
+    }
+
+    mutating func removeLive(at i: Int) -> LiveConnection {
+        unlink(i << 1)
+        let last = live.count - 1
+        index.remove(live[i].key, i << 1)
+        if i != last {
+            live.swapAt(i, last)
+            relocated(from: last << 1, to: i << 1)
+        }
+        return live.removeLast()
+    }
+
+    @discardableResult
+    mutating func removeTombstone(at j: Int) -> Tombstone {
+        unlink(j << 1 | 1)
+        let last = tombstones.count - 1
+        index.remove(tombstones[j].key, j << 1 | 1)
+        if j != last {
+            tombstones.swapAt(j, last)
+            relocated(from: last << 1 | 1, to: j << 1 | 1)
+        }
+        return tombstones.removeLast()
+    }
+
+    // MARK: Activity lists
+
+    /// Marks the entry as the most recently active of its list.
+    @inline(__always)
+    mutating func touch(_ ref: Int) {
+        // Most packets belong to a live connection: its list needs no look at a tombstone.
+        guard ref != (Self.isLive(ref) ? active.newest : self[list: list(of: ref)].newest) else { return }
+        unlink(ref)
+        pushNewest(ref)
+    }
+
+    private subscript(list name: ListName) -> ActivityList {
+        get { name == .active ? active : closing }
+        set { if name == .active { active = newValue } else { closing = newValue } }
     }
 
     private func links(_ ref: Int) -> LRULinks {
@@ -94,70 +198,27 @@ struct ConnectionTable {
     }
 
     private mutating func unlink(_ ref: Int) {
+        let name = list(of: ref)
         let node = links(ref)
-        if node.newer >= 0 { setOlder(node.newer, node.older) } else { newest = node.older }
-        if node.older >= 0 { setNewer(node.older, node.newer) } else { oldest = node.newer }
+        if node.newer >= 0 { setOlder(node.newer, node.older) } else { self[list: name].newest = node.older }
+        if node.older >= 0 { setNewer(node.older, node.newer) } else { self[list: name].oldest = node.newer }
         setLinks(ref, LRULinks())
     }
 
     private mutating func pushNewest(_ ref: Int) {
+        let name = list(of: ref)
+        let newest = self[list: name].newest
         setLinks(ref, LRULinks(newer: -1, older: newest))
-        if newest >= 0 { setNewer(newest, ref) } else { oldest = ref }
-        newest = ref
+        if newest >= 0 { setNewer(newest, ref) } else { self[list: name].oldest = ref }
+        self[list: name].newest = ref
     }
 
-    /// Marks the entry as the most recently active.
-    mutating func touch(_ ref: Int) {
-        guard ref != newest else { return }
-        unlink(ref)
-        pushNewest(ref)
-    }
-
-    /// After a swap-remove moved an entry to slot `new`: repoint its neighbours and the index.
-    private mutating func relocated(to new: Int, key: ConnectionKey) {
+    /// After a swap-remove moved an entry from slot `old` to slot `new`: repoint its neighbours and the index.
+    private mutating func relocated(from old: Int, to new: Int) {
+        let name = list(of: new)
         let node = links(new)
-        if node.newer >= 0 { setOlder(node.newer, new) } else { newest = new }
-        if node.older >= 0 { setNewer(node.older, new) } else { oldest = new }
-        index[key] = new
-    }
-
-    mutating func insertLive(_ connection: LiveConnection) -> Int {
-        live.append(connection)
-        let ref = (live.count - 1) << 1
-        index[connection.key] = ref
-        pushNewest(ref)
-        return ref
-    }
-
-    mutating func insertTombstone(_ tombstone: Tombstone) {
-        tombstones.append(tombstone)
-        let ref = (tombstones.count - 1) << 1 | 1
-        index[tombstone.key] = ref
-        pushNewest(ref)
-    }
-
-    mutating func removeLive(at i: Int) -> LiveConnection {
-        unlink(i << 1)
-        let last = live.count - 1
-        if i != last {
-            live.swapAt(i, last)
-            relocated(to: i << 1, key: live[i].key)
-        }
-        let removed = live.removeLast()
-        index[removed.key] = nil
-        return removed
-    }
-
-    @discardableResult
-    mutating func removeTombstone(at j: Int) -> Tombstone {
-        unlink(j << 1 | 1)
-        let last = tombstones.count - 1
-        if j != last {
-            tombstones.swapAt(j, last)
-            relocated(to: j << 1 | 1, key: tombstones[j].key)
-        }
-        let removed = tombstones.removeLast()
-        index[removed.key] = nil
-        return removed
+        if node.newer >= 0 { setOlder(node.newer, new) } else { self[list: name].newest = new }
+        if node.older >= 0 { setNewer(node.older, new) } else { self[list: name].oldest = new }
+        index.move(key(new), from: old, to: new)
     }
 }

@@ -11,21 +11,35 @@ struct ReassemblyCore {
     /// Out-of-order bytes held by all connections.
     @usableFromInline private(set) var bufferedBytes = 0
     /// Capture time as far as the packets have told it (never going back).
-    private var clock: Timestamp?
-    /// No entry can be idle until the clock passes this (the least recently active entry's deadline when it was
-    /// last asked; entries only become more recent), so most packets skip the idle check.
-    private var noneIdleUntil: Timestamp?
+    @usableFromInline private(set) var clock: Timestamp?
+    /// Nothing expires before the clock passes this, so most packets skip the expiry check: the earlier deadline
+    /// of the two activity lists' least recently active entries when last worked out, lowered when an entry joins
+    /// a list (activity and removal only move deadlines later).
+    @usableFromInline private(set) var quietUntil = ReassemblyCore.never
+    /// Closed connections past their grace period, by key hash.
+    private var forgotten: ForgottenConnections
 
     @usableFromInline
     init(limits: ReassemblyLimits) {
         context = ReassemblyContext(limits: limits)
+        forgotten = ForgottenConnections(slots: limits.forgottenConnectionSlots)
     }
 
     @usableFromInline var limits: ReassemblyLimits { context.limits }
     @usableFromInline var statistics: ReassemblyStatistics { context.statistics }
     @usableFromInline var count: Int { table.count }
     @usableFromInline var liveCount: Int { table.live.count }
-    @usableFromInline var oldest: Int { table.oldest }
+    /// The least recently active live connection or tombstone of an ignored connection (closed tombstones are
+    /// not on this list).
+    @usableFromInline var oldest: Int { table.active.oldest }
+
+    @usableFromInline static let never = Timestamp(seconds: .max, nanoseconds: 0)
+
+    /// Whether some entry may have passed its deadline.
+    @inlinable var mayExpire: Bool {
+        guard let clock else { return false }
+        return quietUntil < clock
+    }
 
     @usableFromInline
     static func isLive(_ ref: Int) -> Bool { ConnectionTable.isLive(ref) }
@@ -47,7 +61,7 @@ struct ReassemblyCore {
     /// The entry for `key`, marked as the most recently active.
     @usableFromInline
     mutating func lookUpAndTouch(_ key: ConnectionKey) -> Int? {
-        guard let ref = table.index[key] else { return nil }
+        guard let ref = table.ref(for: key) else { return nil }
         table.touch(ref)
         return ref
     }
@@ -68,8 +82,12 @@ struct ReassemblyCore {
     /// tombstone is then gone).
     @usableFromInline
     mutating func processTombstone(_ slot: Int, flags: TCPFlags, side: Side, now: Timestamp) -> Bool {
-        table.tombstones[slot].lastActivity = now
-        guard table.tombstones[slot].process(flags, from: side) else { return false }
+        table.setLastActivity(ofTombstone: slot, now)
+        guard table.processTombstone(slot, flags: flags, side: side) else {
+            // It may have closed now, joining the `closing` list.
+            if table.list(of: slot << 1 | 1) == .closing { expect(Self.deadline(now, after: limits.closedGraceSeconds)) }
+            return false
+        }
         table.removeTombstone(at: slot)
         return true
     }
@@ -106,6 +124,7 @@ struct ReassemblyCore {
     @usableFromInline
     mutating func insertLive(key: ConnectionKey, info: TCPConnectionInfo, now: Timestamp) {
         _ = table.insertLive(LiveConnection(key: key, info: info, now: now))
+        expect(Self.deadline(now, after: limits.idleTimeoutSeconds))
         context.statistics.connectionsSeen += 1
     }
 
@@ -120,7 +139,10 @@ struct ReassemblyCore {
     /// Leaves a tombstone for a connection that was ignored or has closed.
     @usableFromInline
     mutating func bury(_ connection: LiveConnection) {
-        table.insertTombstone(connection.tombstone)
+        let tombstone = connection.tombstone
+        table.insertTombstone(tombstone)
+        let wait = tombstone.closed ? limits.closedGraceSeconds : limits.idleTimeoutSeconds
+        expect(Self.deadline(tombstone.lastActivity, after: wait))
     }
 
     @usableFromInline
@@ -130,20 +152,70 @@ struct ReassemblyCore {
         bufferedBytes += table.live[slot].bufferedBytes - before
     }
 
-    /// True when the entry has had no packet for the idle timeout.
+    /// The least recently active live connection or ignored tombstone, if it has had no packet for the idle
+    /// timeout.
     @usableFromInline
-    mutating func isIdle(_ ref: Int) -> Bool {
-        guard let clock else { return false }
-        if let notBefore = noneIdleUntil, !(notBefore < clock) { return false }
-        let last = table.lastActivity(ref)
-        let (deadline, overflow) = last.seconds.addingReportingOverflow(max(0, context.limits.idleTimeoutSeconds))
-        let idleAfter = overflow ? Timestamp(seconds: .max, nanoseconds: 0) : Timestamp(seconds: deadline, nanoseconds: last.nanoseconds)
-        guard idleAfter < clock else {
-            // `ref` is the least recently active entry when the caller asks: nothing else can be idle before it.
-            if ref == table.oldest { noneIdleUntil = idleAfter }
-            return false
+    func idleOldest() -> Int? {
+        let ref = table.active.oldest
+        guard ref >= 0, let clock,
+              Self.deadline(table.lastActivity(ref), after: limits.idleTimeoutSeconds) < clock else { return nil }
+        return ref
+    }
+
+    /// Closed tombstones without a packet for `closedGraceSeconds` leave (no handler to tell).
+    @usableFromInline
+    mutating func expireClosedTombstones() {
+        guard let clock else { return }
+        while table.closing.oldest >= 0,
+              Self.deadline(table.lastActivity(table.closing.oldest), after: limits.closedGraceSeconds) < clock {
+            forget(table.removeTombstone(at: table.closing.oldest >> 1))
         }
+    }
+
+    /// After expiry: the next deadline, from both lists' least recently active entries.
+    @usableFromInline
+    mutating func workOutQuietUntil() {
+        quietUntil = Self.never
+        if table.active.oldest >= 0 {
+            expect(Self.deadline(table.lastActivity(table.active.oldest), after: limits.idleTimeoutSeconds))
+        }
+        if table.closing.oldest >= 0 {
+            expect(Self.deadline(table.lastActivity(table.closing.oldest), after: limits.closedGraceSeconds))
+        }
+    }
+
+    /// Something will expire at `deadline`: check no later than that.
+    private mutating func expect(_ deadline: Timestamp) {
+        if deadline < quietUntil { quietUntil = deadline }
+    }
+
+    /// Makes room by dropping the least recently active closed tombstone, if there is one: losing it costs
+    /// least (its connection is still remembered in `forgotten`).
+    @usableFromInline
+    mutating func evictClosedTombstone() -> Bool {
+        guard table.closing.oldest >= 0 else { return false }
+        forget(table.removeTombstone(at: table.closing.oldest >> 1))
         return true
+    }
+
+    private mutating func forget(_ tombstone: Tombstone) {
+        forgotten.remember(tombstone.key, until: Self.deadline(tombstone.lastActivity, after: context.limits.idleTimeoutSeconds))
+    }
+
+    /// A packet for a key the table does not hold: true when it belongs to a closed connection forgotten since
+    /// (it is dropped, as its tombstone would have), false when it opens a connection (a SYN does, as it would
+    /// have after the tombstone).
+    @usableFromInline
+    mutating func isLatePacketOfForgottenConnection(_ key: ConnectionKey, flags: TCPFlags, now: Timestamp) -> Bool {
+        let startsNew = flags.contains(.syn) && !flags.contains(.ack)
+        return forgotten.absorbs(key, now: now, startsNew: startsNew,
+                                 renewedUntil: Self.deadline(now, after: context.limits.idleTimeoutSeconds))
+    }
+
+    /// `last` plus `seconds` (negative counts as 0), saturating far in the future.
+    static func deadline(_ last: Timestamp, after seconds: Int64) -> Timestamp {
+        let (deadline, overflow) = last.seconds.addingReportingOverflow(max(0, seconds))
+        return overflow ? Timestamp(seconds: .max, nanoseconds: 0) : Timestamp(seconds: deadline, nanoseconds: last.nanoseconds)
     }
 
     @usableFromInline
@@ -160,7 +232,8 @@ struct ReassemblyCore {
 
     @usableFromInline
     mutating func removeAll() {
-        noneIdleUntil = nil
+        quietUntil = Self.never
+        forgotten = ForgottenConnections(slots: context.limits.forgottenConnectionSlots)
         table = ConnectionTable()
         bufferedBytes = 0
     }

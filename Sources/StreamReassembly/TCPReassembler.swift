@@ -10,11 +10,24 @@ public struct ReassemblyLimits: Sendable, Hashable {
     /// Out-of-order bytes buffered by all connections together; past it the connection being buffered into
     /// skips its gaps.
     public var maxBufferedBytesTotal: Int = 256 << 20
-    /// Connections (and tombstones of ignored or closed ones) held at once; past it the least recently active one
-    /// is closed (reason `.evicted`).
+    /// Connections (and tombstones of ignored or closed ones) held at once; past it a closed tombstone leaves
+    /// (the least recently active), or when there is none the least recently active live connection or ignored
+    /// tombstone (a live connection is closed with reason `.evicted`).
     public var maxConnections: Int = 200_000
     /// A connection without packets for this long (capture time) is closed and handed back (reason `.idle`).
     public var idleTimeoutSeconds: Int64 = 300
+    /// How long (capture time, since its last packet) a closed connection's tombstone waits for late packets:
+    /// the final ACK comes one round trip after the last FIN, a FIN whose ACK was lost is sent again after the
+    /// retransmission timeout (1 s at first, RFC 6298 §2.1, then doubling: 1 + 2 + 4 + 8 = 15 s for four tries),
+    /// and each late packet starts the wait again. Far shorter than the idle timeout, so that tombstones do not
+    /// pile up with every connection a capture closes. After it, the connection is remembered by
+    /// `forgottenConnectionSlots` until the idle timeout.
+    public var closedGraceSeconds: Int64 = 30
+    /// Closed connections past their grace period are remembered by their key's hash only, 16 bytes each, in
+    /// this many slots (a later one may take an earlier one's slot), until the idle timeout: a late packet of
+    /// one is dropped instead of opening a connection that the report would show as one that never got an
+    /// answer. A fixed size, so memory does not grow with the connections a capture closes.
+    public var forgottenConnectionSlots: Int = 8_192
 
     public init() {}
 }
@@ -186,10 +199,12 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         return false
     }
 
-    /// Starts a connection with its first packet.
+    /// Starts a connection with its first packet, unless the packet is a late one of a closed connection that
+    /// the table has forgotten since.
     @inlinable
     mutating func open(_ segment: TCPSegment, key: ConnectionKey, side: Side, frame: Int,
                        timestamp: Timestamp, now: Timestamp) {
+        guard !core.isLatePacketOfForgottenConnection(key, flags: segment.flags, now: now) else { return }
         while core.isFull { evictOldest() }
         let info = ReassemblyCore.connectionInfo(for: segment, frame: frame, timestamp: timestamp)
         handlers.append(makeHandler(info))
@@ -228,6 +243,7 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
 
     @inlinable
     mutating func evictOldest() {
+        if core.evictClosedTombstone() { return }
         let ref = core.oldest
         guard ref >= 0 else { return }
         if ReassemblyCore.isLive(ref) {
@@ -238,11 +254,13 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         }
     }
 
-    /// The least recently active entries leave while they are idle: O(1) when none is.
+    /// Closed tombstones past their grace period leave, then the least recently active entries while they are
+    /// idle: O(1), and nothing more than a comparison while no deadline has passed.
     @inlinable
     mutating func expireIdle() {
-        while core.oldest >= 0, core.isIdle(core.oldest) {
-            let ref = core.oldest
+        guard core.mayExpire else { return }
+        core.expireClosedTombstones()
+        while let ref = core.idleOldest() {
             if ReassemblyCore.isLive(ref) {
                 core.countIdle()
                 leave(ref >> 1, reason: .idle)
@@ -250,5 +268,6 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
                 core.removeTombstone(ref >> 1)
             }
         }
+        core.workOutQuietUntil()
     }
 }
