@@ -161,9 +161,7 @@ public struct Analyzer {
         var unlisted = unlisted
         all.sortByFirstPacket()
         // Shards each keep up to the cap: the list keeps the earliest connections, the rest are counted.
-        for digest in all.removeEntries(after: options.maxReportedConnections) {
-            unlisted.add(cause: digest.cause, established: digest.established)
-        }
+        all.removeEntries(after: options.maxReportedConnections, countingInto: &unlisted)
         var annotations = ConnectionList.Annotations()
         annotations.captureEndedEarly = capture.endedEarly
         annotations.peerChoices = PeerContext.choices(all.digests.map {

@@ -108,11 +108,16 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         entries.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
     }
 
-    /// Drops the entries past the first `count` and returns what memory knew of them (for the counts).
-    mutating func removeEntries(after count: Int) -> [ConnectionDigest] {
-        guard entries.count > count else { return [] }
-        defer { entries.removeSubrange(count...) }
-        return Array(digests[count...])
+    /// Drops the entries past the first `count`, each counted in `unlisted` from what memory knew of it. One
+    /// digest at a time: an array of them (strings and all) for the tens of thousands past the cap of a long
+    /// capture was the peak of its memory.
+    mutating func removeEntries(after count: Int, countingInto unlisted: inout ConnectionCounts) {
+        guard entries.count > count else { return }
+        for position in count..<entries.count {
+            let digest = digests[position]
+            unlisted.add(cause: digest.cause, established: digest.established)
+        }
+        entries.removeSubrange(count...)
     }
 
     /// Numbering and notes that depend on the whole list, applied as each report is read.
