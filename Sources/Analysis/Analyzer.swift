@@ -24,9 +24,9 @@ public struct AnalysisOptions: Sendable {
     /// An NSS key log (`--keylog`): connections it has secrets for are decrypted (TLS 1.3 handshakes,
     /// encrypted alerts); connections it lacks get a warning.
     public var keyLog: KeyLog? = nil
-    /// Connections reported in full; those judged after this many are counted in the summary only (with a
-    /// capture warning), so that a capture of millions of connections keeps memory bounded: the pretty JSON of
-    /// 20,000 connections is already about 40 MB, and a person reads the incident summary, not the list.
+    /// Connections reported in full: the first this many to start; the others are counted in the summary only
+    /// (with a capture warning), so that a capture of millions of connections keeps memory bounded: the pretty
+    /// JSON of 20,000 connections is already about 40 MB, and a person reads the incident summary, not the list.
     public var maxReportedConnections = 20_000
     /// Listed reports held in memory; those judged later wait in an unlinked temporary file (in `$TMPDIR`) until
     /// they are rendered, so that memory stays flat as captures grow. 0 spills every report.
@@ -52,7 +52,7 @@ public struct Analyzer {
     private var sink: ConclusionSink?
     /// Judged connections, in order of closing; numbered by first packet at the end.
     private var listing: ConnectionListBuilder
-    /// Judged past `maxReportedConnections`: counted only.
+    /// Not among the first `maxReportedConnections` to start: counted only.
     private var unlisted = ConnectionCounts()
     private var concludedForLive: [ConnectionReport] = []
     private var nextLiveID = 1
@@ -129,7 +129,7 @@ public struct Analyzer {
     /// What one analyzer (or one shard of a sharded analysis) found, before numbering and cross-connection findings.
     struct ShardResult: Sendable {
         var listing: ConnectionListBuilder.Part
-        /// Judged past `maxReportedConnections`: counted only.
+        /// Not among the shard's first `maxReportedConnections` to start: counted only.
         var unlisted: ConnectionCounts
         var statistics: ReassemblyStatistics
     }
@@ -210,7 +210,7 @@ public struct Analyzer {
     private mutating func judge(_ tracker: ConnectionTracker) {
         guard tracker.isReportable, !tracker.reportedEarly else { return }
         let report = diagnose(tracker.observation, id: 0)
-        if listing.count < options.maxReportedConnections { listing.append(report) } else { unlisted.add(report) }
+        listing.add(report, limit: options.maxReportedConnections, unlisted: &unlisted)
     }
 
     private mutating func collectConcluded() {

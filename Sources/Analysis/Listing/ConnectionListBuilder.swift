@@ -1,7 +1,8 @@
 import Diagnosis
 
-/// Collects one analyzer's reports in the order they conclude: the first `residentLimit` as values, the rest
-/// encoded into a spill file (in memory only when no temporary file can be made).
+/// Collects one analyzer's reports in the order they conclude (up to a limit, the connections that started first):
+/// the first `residentLimit` as values, the rest encoded into a spill file (in memory only when no temporary file
+/// can be made).
 struct ConnectionListBuilder {
     /// What a finished builder hands over: its reports and where they are.
     struct Part: Sendable {
@@ -20,6 +21,8 @@ struct ConnectionListBuilder {
     private var spillSize = 0
     private var spillFailed = false
     private var buffer: [UInt8] = []
+    /// The kept entries by start, latest on top; built when `add` first finds the list full.
+    private var latestKept = LatestKept([])
 
     init(residentLimit: Int, directory: String? = nil) {
         self.residentLimit = residentLimit
@@ -37,19 +40,43 @@ struct ConnectionListBuilder {
             part.entries.reserveCapacity(Self.reservedCount)
             part.resident.reserveCapacity(min(residentLimit, Self.reservedCount))
         }
-        let location: ConnectionList.Location
-        if part.resident.count >= residentLimit, let spilled = spill(report) {
-            location = spilled
-        } else {
-            part.resident.append(report)
-            location = .resident(part.resident.count - 1)
+        part.entries.append(ConnectionList.Entry(report, location: store(report), shared: &part.shared))
+    }
+
+    /// Keeps the report as a value, or spills it once `residentLimit` are kept.
+    private mutating func store(_ report: ConnectionReport) -> ConnectionList.Location {
+        if part.resident.count >= residentLimit, let spilled = spill(report) { return spilled }
+        part.resident.append(report)
+        return .resident(part.resident.count - 1)
+    }
+
+    /// Keeps, of all the reports offered, the `limit` of the connections that started first (by first frame, then
+    /// last): a later one is only counted in `unlisted`, an earlier one takes the place of the latest kept (which
+    /// is counted instead). So the same connections are listed whatever order they close in, and however the
+    /// capture is sharded: each shard keeps its earliest, and the earliest of those are the capture's.
+    /// A replaced report's bytes stay where they were (in memory, up to `residentLimit`; or in the spill file).
+    mutating func add(_ report: ConnectionReport, limit: Int, unlisted: inout ConnectionCounts) {
+        if part.entries.count < limit {
+            append(report)
+            return
         }
-        part.entries.append(ConnectionList.Entry(report, location: location, shared: &part.shared))
+        let key = ListingOrder(report.firstFrame, report.lastFrame, index: 0)
+        if latestKept.count != part.entries.count {
+            latestKept = LatestKept(part.entries.indices.map { ListingOrder(part.entries[$0].firstFrame, part.entries[$0].lastFrame, index: $0) })
+        }
+        guard let latest = latestKept.top, key < latest else {
+            unlisted.add(report)
+            return
+        }
+        let replaced = ConnectionDigest(part.entries[latest.index], part.shared)
+        unlisted.add(cause: replaced.cause, established: replaced.established)
+        part.entries[latest.index] = ConnectionList.Entry(report, location: store(report), shared: &part.shared)
+        latestKept.replaceTop(ListingOrder(report.firstFrame, report.lastFrame, index: latest.index))
     }
 
     /// Hands the reports over and starts empty.
     mutating func take() -> Part {
-        defer { part = Part(); spillSize = 0; spillFailed = false }
+        defer { part = Part(); spillSize = 0; spillFailed = false; latestKept = LatestKept([]) }
         return part
     }
 
@@ -107,5 +134,55 @@ extension ConnectionList {
             }
         }
         self.init(resident: resident, entries: entries, shared: shared, stores: stores, annotations: nil)
+    }
+}
+
+/// Where a connection comes in the listing: by first frame, then last frame (no two connections share a first
+/// frame). `index` is its entry's place in the builder.
+struct ListingOrder: Comparable {
+    var firstFrame: Int
+    var lastFrame: Int
+    var index: Int
+
+    init(_ firstFrame: Int, _ lastFrame: Int, index: Int) {
+        self.firstFrame = firstFrame
+        self.lastFrame = lastFrame
+        self.index = index
+    }
+
+    static func < (a: Self, b: Self) -> Bool { (a.firstFrame, a.lastFrame) < (b.firstFrame, b.lastFrame) }
+    static func == (a: Self, b: Self) -> Bool { (a.firstFrame, a.lastFrame) == (b.firstFrame, b.lastFrame) }
+}
+
+/// A binary max-heap of the kept entries' places: the latest-starting one is `top`.
+struct LatestKept {
+    private var heap: [ListingOrder]
+
+    init(_ orders: [ListingOrder]) {
+        heap = orders
+        for start in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(from: start) }
+    }
+
+    var count: Int { heap.count }
+    var top: ListingOrder? { heap.first }
+
+    /// Puts `order` in the top's place.
+    mutating func replaceTop(_ order: ListingOrder) {
+        guard !heap.isEmpty else { return }
+        heap[0] = order
+        siftDown(from: 0)
+    }
+
+    private mutating func siftDown(from start: Int) {
+        var parent = start
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var largest = parent
+            if left < heap.count, heap[largest] < heap[left] { largest = left }
+            if right < heap.count, heap[largest] < heap[right] { largest = right }
+            guard largest != parent else { return }
+            heap.swapAt(parent, largest)
+            parent = largest
+        }
     }
 }
