@@ -265,11 +265,14 @@ struct LiveConnection {
             self[side].start(at: sequence, isSYN: false)
         }
         let dataSequence = flags.contains(.syn) ? sequence.advanced(by: 1) : sequence
-        let length = segment.payload.count + segment.missingPayloadBytes
+        // Taken out of the segment first: otherwise the whole segment is copied (through its runtime type) to
+        // keep its payload across the changes to `self` below.
+        let payload = segment.payload, missing = segment.missingPayloadBytes
+        let length = payload.count + missing
         if length > 0 {
             self[side].dataSeen = true
             if accepting(side), !self[side].finDelivered {
-                acceptData(segment.payload, missing: segment.missingPayloadBytes, at: dataSequence, side: side,
+                acceptData(payload, missing: missing, at: dataSequence, side: side,
                            frame: frame, timestamp: timestamp, context: &context, sink)
                 deliverFINIfReady(side, sink)  // a FIN that waited for exactly these bytes
             }
