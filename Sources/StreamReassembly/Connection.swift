@@ -178,7 +178,13 @@ struct LiveConnection {
         deliverFINIfReady(side, sink)
     }
 
+    /// Runs after every packet, for both directions: inlined, the usual answer (no FIN waiting) costs no call.
+    @inline(__always)
     mutating func deliverFINIfReady(_ side: Side, _ sink: EventSink) {
+        if self[side].fin != nil { deliverWaitingFIN(side, sink) }
+    }
+
+    private mutating func deliverWaitingFIN(_ side: Side, _ sink: EventSink) {
         guard !ignored, let fin = self[side].fin, !self[side].finDelivered,
               self[side].stopped || self[side].nextOffset >= fin.offset else { return }
         if self[side].nextOffset == fin.offset { self[side].advance(by: 1) }  // FIN takes one sequence number
@@ -334,9 +340,18 @@ struct LiveConnection {
         }
     }
 
-    /// Past a buffer cap, holes are given up (reported as gaps) until the buffered bytes fit again.
+    /// Past a buffer cap, holes are given up (reported as gaps) until the buffered bytes fit again. Runs after
+    /// every packet: inlined, the usual answer (nothing buffered) costs no call.
+    @inline(__always)
     mutating func enforceLimits(_ side: Side, frame: Int, timestamp: Timestamp, context: inout ReassemblyContext,
                                 _ sink: EventSink) {
+        if self[side].bufferedSegments > 0 {
+            giveUpHolesOverLimits(side, frame: frame, timestamp: timestamp, context: &context, sink)
+        }
+    }
+
+    private mutating func giveUpHolesOverLimits(_ side: Side, frame: Int, timestamp: Timestamp,
+                                                context: inout ReassemblyContext, _ sink: EventSink) {
         let limits = context.limits
         while accepting(side), self[side].bufferedSegments > 0 {
             let half = self[side]
