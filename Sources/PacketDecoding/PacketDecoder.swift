@@ -62,6 +62,7 @@ enum FastPath {
         bytes.withUnsafeBytes(read).map { segment($0, of: bytes) }
     }
 
+    @inline(__always)
     static func segment(_ h: Headers, of bytes: ArraySlice<UInt8>) -> TCPSegment {
         let start = bytes.startIndex
         return TCPSegment(
@@ -80,7 +81,9 @@ enum FastPath {
     }
 
     /// Every read is checked against `count` first (the buffer's own loads check nothing in release builds).
-    /// Fields are loaded whole (one load and a byte swap each): this runs for every packet.
+    /// Fields are loaded whole (one load and a byte swap each), and the reader is inlined into its callers
+    /// (no headers stored and loaded again): this runs for every packet.
+    @inline(__always)
     static func read(_ b: UnsafeRawBufferPointer) -> Headers? {
         let count = b.count
         // Ethernet: destination(6) source(6) EtherType(2) = IPv4.
