@@ -76,15 +76,20 @@ public struct Analyzer {
     /// Feeds one captured packet, in capture order.
     public mutating func process(_ packet: CapturedPacket) {
         counters.count(packet)
-        switch PacketDecoder.decode(packet.bytes, linkType: packet.linkType) {
-        case .tcp(let segment):
+        let decoded = PacketDecoder.withCommonTCPSegment(packet.bytes, linkType: packet.linkType) { segment in
             reassembler.process(segment, frame: packet.frameNumber, timestamp: packet.timestamp)
-        case .other:
-            break
-        case .malformed(let reason):
-            counters.malformed(reason, frame: packet.frameNumber)
-        case .unsupportedLinkType(let type):
-            counters.unsupported(type)
+        }
+        if !decoded {
+            switch PacketDecoder.decode(packet.bytes, linkType: packet.linkType) {
+            case .tcp(let segment):
+                reassembler.process(segment, frame: packet.frameNumber, timestamp: packet.timestamp)
+            case .other:
+                break
+            case .malformed(let reason):
+                counters.malformed(reason, frame: packet.frameNumber)
+            case .unsupportedLinkType(let type):
+                counters.unsupported(type)
+            }
         }
         collectClosed()
         collectConcluded()

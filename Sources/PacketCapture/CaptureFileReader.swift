@@ -36,6 +36,7 @@ public final class CaptureFileReader {
         var readAhead: CapturedPacket?
         var finished = false
 
+        @inline(__always)  // as `pull`: the `Pulled` is taken apart in `nextPacket`
         mutating func next() -> PacketPuller.Pulled {
             if let packet = readAhead {
                 readAhead = nil

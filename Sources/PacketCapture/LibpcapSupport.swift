@@ -29,6 +29,7 @@ enum Libpcap {
     }
 
     /// A packet header's time. With nanosecond precision libpcap stores nanoseconds in `tv_usec`.
+    @inline(__always)  // once a packet
     static func timestamp(_ ts: timeval, nanosecondPrecision: Bool) -> Timestamp {
         let fraction = max(0, Int(ts.tv_usec))
         let nanoseconds = nanosecondPrecision ? fraction : fraction * 1000

@@ -29,6 +29,9 @@ struct PacketPuller {
         storage.reserveCapacity(min(max(Int(pcap_snapshot(handle)), 2048), 262_144))
     }
 
+    /// Inlined into its two callers, so that the `Pulled` wrapping is taken apart there rather than built
+    /// and copied out for every packet.
+    @inline(__always)
     mutating func pull() -> Pulled {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
@@ -53,6 +56,7 @@ struct PacketPuller {
 
     /// Copies `caplen` bytes (never `len`: libpcap's buffer holds only what was captured) into the storage,
     /// which is written in place unless the caller still holds the previous packet (then it is copied first).
+    @inline(__always)
     private mutating func fill(from data: UnsafePointer<UInt8>, count: Int) -> ArraySlice<UInt8> {
         if storage.count < count {
             storage.append(contentsOf: repeatElement(0, count: count - storage.count))

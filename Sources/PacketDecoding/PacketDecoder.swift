@@ -52,53 +52,86 @@ public enum PacketDecoder {
 /// way, which decodes the frames this accepts to the same segment.
 enum FastPath {
     /// The header fields the fast path reads, and where the payload lies (offsets from `startIndex`).
-    private struct Headers {
+    struct Headers {
         var source: UInt32, destination: UInt32, ports: UInt32, sequence: UInt32, acknowledgment: UInt32
         var flags: UInt16, window: UInt16
         var payloadStart: Int, payloadEnd: Int, missing: Int
     }
 
     static func ethernetIPv4TCP(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
-        guard let h = bytes.withUnsafeBufferPointer(read) else { return nil }
+        bytes.withUnsafeBytes(read).map { segment($0, of: bytes) }
+    }
+
+    @inline(__always)
+    static func segment(_ h: Headers, of bytes: ArraySlice<UInt8>) -> TCPSegment {
+        let start = bytes.startIndex
         return TCPSegment(
             source: Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
             destination: Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)),
             sequenceNumber: h.sequence, acknowledgmentNumber: h.acknowledgment,
             flags: TCPFlags(rawValue: h.flags), window: h.window,
-            payload: bytes[(bytes.startIndex + h.payloadStart)..<(bytes.startIndex + h.payloadEnd)],
+            payload: bytes[(start + h.payloadStart)..<(start + h.payloadEnd)],
             missingPayloadBytes: h.missing)
     }
 
     static func endpoints(_ bytes: ArraySlice<UInt8>) -> (Endpoint, Endpoint)? {
-        guard let h = bytes.withUnsafeBufferPointer(read) else { return nil }
+        guard let h = bytes.withUnsafeBytes(read) else { return nil }
         return (Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
                 Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)))
     }
 
-    /// Every read is checked against `count` first (the buffer's own subscript checks nothing in release builds).
-    private static func read(_ b: UnsafeBufferPointer<UInt8>) -> Headers? {
+    /// Every read is checked against `count` first (the buffer's own loads check nothing in release builds).
+    /// Fields are loaded whole (one load and a byte swap each), and the reader is inlined into its callers
+    /// (no headers stored and loaded again): this runs for every packet.
+    @inline(__always)
+    static func read(_ b: UnsafeRawBufferPointer) -> Headers? {
         let count = b.count
-        func u16(_ i: Int) -> UInt16 { UInt16(b[i]) << 8 | UInt16(b[i + 1]) }
-        func u32(_ i: Int) -> UInt32 { UInt32(u16(i)) << 16 | UInt32(u16(i + 2)) }
         // Ethernet: destination(6) source(6) EtherType(2) = IPv4.
-        guard count >= 14 + 20, b[12] == 0x08, b[13] == 0x00 else { return nil }
+        guard count >= 14 + 20, bigEndianUInt16(b, 12) == 0x0800 else { return nil }
         // IPv4 (RFC 791 §3.1), version 4, no fragment offset, protocol TCP.
         let ip = 14
-        let ipHeaderLength = Int(b[ip] & 0x0f) * 4
-        let totalLength = Int(u16(ip + 2))
-        guard b[ip] >> 4 == 4, ipHeaderLength >= 20, ipHeaderLength <= count - ip, totalLength >= ipHeaderLength,
-              b[ip + 6] & 0x1f == 0, b[ip + 7] == 0, b[ip + 9] == 6 else { return nil }
+        let versionAndLength = b[ip]
+        let ipHeaderLength = Int(versionAndLength & 0x0f) * 4
+        let totalLength = Int(bigEndianUInt16(b, ip + 2))
+        guard versionAndLength >> 4 == 4, ipHeaderLength >= 20, ipHeaderLength <= count - ip,
+              totalLength >= ipHeaderLength, bigEndianUInt16(b, ip + 6) & 0x1fff == 0, b[ip + 9] == 6 else { return nil }
         // The declared length ends the datagram (dropping Ethernet padding); beyond the capture it was cut.
         let datagramEnd = totalLength <= count - ip ? ip + totalLength : count
         let missing = totalLength <= count - ip ? 0 : totalLength - (count - ip)
         // TCP (RFC 9293 §3.1), header and options complete.
         let tcp = ip + ipHeaderLength
         guard datagramEnd - tcp >= 20 else { return nil }
-        let tcpHeaderLength = Int(b[tcp + 12] >> 4) * 4
+        let offsetAndFlags = bigEndianUInt16(b, tcp + 12)
+        let tcpHeaderLength = Int(offsetAndFlags >> 12) * 4
         guard tcpHeaderLength >= 20, tcpHeaderLength <= datagramEnd - tcp else { return nil }
-        return Headers(source: u32(ip + 12), destination: u32(ip + 16), ports: u32(tcp), sequence: u32(tcp + 4),
-                       acknowledgment: u32(tcp + 8), flags: u16(tcp + 12) & 0x01ff, window: u16(tcp + 14),
+        return Headers(source: bigEndianUInt32(b, ip + 12), destination: bigEndianUInt32(b, ip + 16),
+                       ports: bigEndianUInt32(b, tcp), sequence: bigEndianUInt32(b, tcp + 4),
+                       acknowledgment: bigEndianUInt32(b, tcp + 8), flags: offsetAndFlags & 0x01ff,
+                       window: bigEndianUInt16(b, tcp + 14),
                        payloadStart: tcp + tcpHeaderLength, payloadEnd: datagramEnd, missing: missing)
+    }
+
+    @inline(__always)
+    private static func bigEndianUInt16(_ b: UnsafeRawBufferPointer, _ offset: Int) -> UInt16 {
+        UInt16(bigEndian: b.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+    }
+
+    @inline(__always)
+    private static func bigEndianUInt32(_ b: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
+        UInt32(bigEndian: b.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+}
+
+extension PacketDecoder {
+    /// Hands `body` the segment of an Ethernet → IPv4 → TCP frame with nothing unusual about it and returns
+    /// true; returns false for any other frame (then `decode` says what it is). For the per-packet path:
+    /// nearly every frame is one of these, and a `DecodedPacket` or `TCPSegment?` returned to another module
+    /// is released there through its runtime type (about 70 instructions a packet).
+    public static func withCommonTCPSegment(_ bytes: ArraySlice<UInt8>, linkType: LinkType,
+                                            _ body: (TCPSegment) -> Void) -> Bool {
+        guard linkType == .ethernet, let headers = bytes.withUnsafeBytes(FastPath.read) else { return false }
+        body(FastPath.segment(headers, of: bytes))
+        return true
     }
 }
 

@@ -178,7 +178,13 @@ struct LiveConnection {
         deliverFINIfReady(side, sink)
     }
 
+    /// Runs after every packet, for both directions: inlined, the usual answer (no FIN waiting) costs no call.
+    @inline(__always)
     mutating func deliverFINIfReady(_ side: Side, _ sink: EventSink) {
+        if self[side].fin != nil { deliverWaitingFIN(side, sink) }
+    }
+
+    private mutating func deliverWaitingFIN(_ side: Side, _ sink: EventSink) {
         guard !ignored, let fin = self[side].fin, !self[side].finDelivered,
               self[side].stopped || self[side].nextOffset >= fin.offset else { return }
         if self[side].nextOffset == fin.offset { self[side].advance(by: 1) }  // FIN takes one sequence number
@@ -265,11 +271,14 @@ struct LiveConnection {
             self[side].start(at: sequence, isSYN: false)
         }
         let dataSequence = flags.contains(.syn) ? sequence.advanced(by: 1) : sequence
-        let length = segment.payload.count + segment.missingPayloadBytes
+        // Taken out of the segment first: otherwise the whole segment is copied (through its runtime type) to
+        // keep its payload across the changes to `self` below.
+        let payload = segment.payload, missing = segment.missingPayloadBytes
+        let length = payload.count + missing
         if length > 0 {
             self[side].dataSeen = true
             if accepting(side), !self[side].finDelivered {
-                acceptData(segment.payload, missing: segment.missingPayloadBytes, at: dataSequence, side: side,
+                acceptData(payload, missing: missing, at: dataSequence, side: side,
                            frame: frame, timestamp: timestamp, context: &context, sink)
                 deliverFINIfReady(side, sink)  // a FIN that waited for exactly these bytes
             }
@@ -331,9 +340,18 @@ struct LiveConnection {
         }
     }
 
-    /// Past a buffer cap, holes are given up (reported as gaps) until the buffered bytes fit again.
+    /// Past a buffer cap, holes are given up (reported as gaps) until the buffered bytes fit again. Runs after
+    /// every packet: inlined, the usual answer (nothing buffered) costs no call.
+    @inline(__always)
     mutating func enforceLimits(_ side: Side, frame: Int, timestamp: Timestamp, context: inout ReassemblyContext,
                                 _ sink: EventSink) {
+        if self[side].bufferedSegments > 0 {
+            giveUpHolesOverLimits(side, frame: frame, timestamp: timestamp, context: &context, sink)
+        }
+    }
+
+    private mutating func giveUpHolesOverLimits(_ side: Side, frame: Int, timestamp: Timestamp,
+                                                context: inout ReassemblyContext, _ sink: EventSink) {
         let limits = context.limits
         while accepting(side), self[side].bufferedSegments > 0 {
             let half = self[side]

@@ -52,6 +52,9 @@ func forEachExtension(
 }
 
 /// Reads a vector of 16-bit values whose byte length is prefixed by `Prefix`, which must fill `data` exactly.
+/// Inlined, as is `uint16Values`, so that `make` (a wrapper's initializer) is inlined into the loop: a shared
+/// out-of-line copy calls it through a pointer for every value of every ClientHello list.
+@inline(__always)
 func readUInt16Vector<Prefix: FixedWidthInteger, Value>(
     _ data: ArraySlice<UInt8>, prefix: Prefix.Type, field: String, as make: (UInt16) -> Value
 ) throws(TLSParseError) -> [Value] {
@@ -64,6 +67,7 @@ func readUInt16Vector<Prefix: FixedWidthInteger, Value>(
 }
 
 /// The 16-bit values of `list`, each made into a `Value` (one allocation, no intermediate array).
+@inline(__always)
 func uint16Values<Value>(
     _ list: ArraySlice<UInt8>, field: String, as make: (UInt16) -> Value
 ) throws(TLSParseError) -> [Value] {
