@@ -96,6 +96,12 @@ struct ReportWriter {
         string(value)
     }
 
+    /// The count, then each string (what `ReportReader.strings` reads).
+    mutating func strings(_ values: [String]) {
+        count(values.count)
+        for value in values { string(value) }
+    }
+
     /// An optional 16-bit value as a presence byte and the value (zero when absent).
     mutating func optionalUInt16(_ value: UInt16?) {
         fields(3) {
@@ -161,8 +167,7 @@ struct ReportWriter {
                 $0.put(hello.isSSLv2Format)
             }
             optionalString(hello.serverName)
-            count(hello.alpn.count)
-            for protocolName in hello.alpn { string(protocolName) }
+            strings(hello.alpn)
         case .serverHello(let hello):
             fields(1 + 3 + 2 + 2 + 2) {
                 $0.put(SummaryCode.serverHello)

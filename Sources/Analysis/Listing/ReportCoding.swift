@@ -29,8 +29,7 @@ enum ReportCoding {
         w.optionalUInt16(r.version?.rawValue)
         w.uint16s(r.offeredCipherSuites) { $0.rawValue }
         w.optionalUInt16(r.cipherSuite?.rawValue)
-        w.count(r.alpnOffered.count)
-        for protocolName in r.alpnOffered { w.string(protocolName) }
+        w.strings(r.alpnOffered)
         w.optionalString(r.alpn)
         w.count(r.timeline.count)
         // Through the buffer: the entries are read in place, not copied out one by one.
@@ -55,12 +54,10 @@ enum ReportCoding {
         w.uint8(EndedByCode.code(r.endedBy))
         w.word(r.cause.rawValue, CauseCode.words)
         w.string(r.explanation)
-        w.count(r.nextSteps.count)
-        for step in r.nextSteps { w.string(step) }
+        w.strings(r.nextSteps)
         w.count(r.certificates.count)
         for certificate in r.certificates { w.int(certificates.number(of: certificate)) }
-        w.count(r.warnings.count)
-        for warning in r.warnings { w.string(warning) }
+        w.strings(r.warnings)
         w.bool(r.resumed)
         w.bool(r.helloRetryRequest)
         w.optionalTrustVerdict(r.trust)
