@@ -150,6 +150,13 @@ extension ConnectionList {
 
         var failed: Bool { flags.contains(.failed) }
 
+        func cause(_ shared: SharedValues) -> Cause { Cause(rawValue: shared.causes[cause] ?? "") }
+
+        /// Counts the connection in `counts` (one not listed, or no longer).
+        func count(into counts: inout ConnectionCounts, _ shared: SharedValues) {
+            counts.add(cause: cause(shared), established: flags.contains(.established))
+        }
+
         var client: Endpoint {
             var address = IPAddress(ipv4: 0)
             address.high = clientHigh
@@ -205,7 +212,7 @@ struct ConnectionDigest: Sendable {
         firstFrame = entry.firstFrame
         lastFrame = entry.lastFrame
         firstPacket = entry.firstPacket
-        cause = Cause(rawValue: shared.causes[entry.cause] ?? "")
+        cause = entry.cause(shared)
         established = entry.flags.contains(.established)
         sni = shared.names[entry.sni]
         version = entry.flags.contains(.hasVersion) ? ProtocolVersion(rawValue: entry.version) : nil

@@ -103,9 +103,9 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
                                  cause: digest.cause, sni: digest.sni, ending: entry.ending(shared))
     }
 
-    /// In order of first packet (then last), as `Analyzer.assemble` lists them.
+    /// In listing order (`ListingOrder`: first frame, then last), as `Analyzer.assemble` lists them.
     mutating func sortByFirstPacket() {
-        entries.sort { ($0.firstFrame, $0.lastFrame) < ($1.firstFrame, $1.lastFrame) }
+        entries.sort { ListingOrder($0, index: 0) < ListingOrder($1, index: 0) }
     }
 
     /// Drops the entries past the first `count`, each counted in `unlisted` from what memory knew of it. One
@@ -113,10 +113,7 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
     /// capture was the peak of its memory.
     mutating func removeEntries(after count: Int, countingInto unlisted: inout ConnectionCounts) {
         guard entries.count > count else { return }
-        for position in count..<entries.count {
-            let digest = digests[position]
-            unlisted.add(cause: digest.cause, established: digest.established)
-        }
+        for position in count..<entries.count { entries[position].count(into: &unlisted, shared) }
         entries.removeSubrange(count...)
     }
 

@@ -62,14 +62,13 @@ struct ConnectionListBuilder {
         }
         let key = ListingOrder(report.firstFrame, report.lastFrame, index: 0)
         if latestKept.count != part.entries.count {
-            latestKept = LatestKept(part.entries.indices.map { ListingOrder(part.entries[$0].firstFrame, part.entries[$0].lastFrame, index: $0) })
+            latestKept = LatestKept(part.entries.indices.map { ListingOrder(part.entries[$0], index: $0) })
         }
         guard let latest = latestKept.top, key < latest else {
             unlisted.add(report)
             return
         }
-        let replaced = ConnectionDigest(part.entries[latest.index], part.shared)
-        unlisted.add(cause: replaced.cause, established: replaced.established)
+        part.entries[latest.index].count(into: &unlisted, part.shared)
         part.entries[latest.index] = ConnectionList.Entry(report, location: store(report), shared: &part.shared)
         latestKept.replaceTop(ListingOrder(report.firstFrame, report.lastFrame, index: latest.index))
     }

@@ -11,6 +11,10 @@ struct ListingOrder: Comparable {
         self.index = index
     }
 
+    init(_ entry: ConnectionList.Entry, index: Int) {
+        self.init(entry.firstFrame, entry.lastFrame, index: index)
+    }
+
     static func < (a: Self, b: Self) -> Bool { (a.firstFrame, a.lastFrame) < (b.firstFrame, b.lastFrame) }
     static func == (a: Self, b: Self) -> Bool { (a.firstFrame, a.lastFrame) == (b.firstFrame, b.lastFrame) }
 }
