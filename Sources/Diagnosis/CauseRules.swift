@@ -366,9 +366,10 @@ extension Diagnoser {
         guard let hello = observation.clientHello else { return "" }
         let suites = hello.cipherSuites.filter { !$0.isSignalingOrGREASE }
         let shown = suites.prefix(6).map(\.description).joined(separator: ", ")
-        var text = "The client offered \(HandshakeDetail.versionList(hello.offeredVersions)) with \(suites.count) suite\(suites.count == 1 ? "" : "s"): \(shown)\(suites.count > 6 ? ", …" : "")."
+        let versions = hello.offeredVersions
+        var text = "The client offered \(HandshakeDetail.versionList(versions)) with \(suites.count) suite\(suites.count == 1 ? "" : "s"): \(shown)\(suites.count > 6 ? ", …" : "")."
         // The cheap test first: naming every suite and searching the names costs more than all the rest.
-        guard !hello.offeredVersions.contains(.tls13) else { return text }
+        guard !versions.contains(.tls13) else { return text }
         let names = suites.map(\.description)
         if !names.isEmpty, !names.contains(where: { $0.contains("ECDHE") }) {
             text += " It offers no ECDHE suite"

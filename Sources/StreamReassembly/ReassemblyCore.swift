@@ -215,7 +215,7 @@ struct ReassemblyCore {
     /// `last` plus `seconds` (negative counts as 0), saturating far in the future.
     static func deadline(_ last: Timestamp, after seconds: Int64) -> Timestamp {
         let (deadline, overflow) = last.seconds.addingReportingOverflow(max(0, seconds))
-        return overflow ? Timestamp(seconds: .max, nanoseconds: 0) : Timestamp(seconds: deadline, nanoseconds: last.nanoseconds)
+        return overflow ? never : Timestamp(seconds: deadline, nanoseconds: last.nanoseconds)
     }
 
     @usableFromInline
