@@ -148,10 +148,7 @@ public struct Analyzer {
 
     /// Judges every open connection as of the capture's end and hands over the reports, in no particular order.
     mutating func finishShard() -> ShardResult {
-        for var closed in reassembler.finish() {
-            closed.handler.tracker.markOpenAtEnd()
-            judge(closed.handler.tracker)
-        }
+        judgeAll(reassembler.finish(), allOpenAtEnd: true)
         collectConcluded()
         return ShardResult(listing: listing.take(), unlisted: unlisted, statistics: reassembler.statistics)
     }
@@ -206,9 +203,16 @@ public struct Analyzer {
 
     private mutating func collectClosed() {
         guard reassembler.hasClosedConnections else { return }
-        for var closed in reassembler.drainClosed() {
-            if closed.reason != .closed { closed.handler.tracker.markOpenAtEnd() }
-            judge(closed.handler.tracker)
+        judgeAll(reassembler.drainClosed())
+    }
+
+    /// Judges closed connections in order; those that did not close (or all, at the capture's end) as open at the
+    /// end. Marked and read in place in the array: a handle copied out would share its tracker, and marking it
+    /// would then copy the whole tracker.
+    private mutating func judgeAll(_ closed: consuming [ClosedConnection<TrackerHandle>], allOpenAtEnd: Bool = false) {
+        for index in closed.indices {
+            if allOpenAtEnd || closed[index].reason != .closed { closed[index].handler.tracker.markOpenAtEnd() }
+            judge(closed[index].handler.tracker)
         }
     }
 

@@ -14,7 +14,9 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
 
     /// `192.0.2.1`, or RFC 5952 text for IPv6 (`2001:db8::1`).
     public var description: String {
-        isIPv6 ? ipv6Text : Self.dottedQuad(UInt32(truncatingIfNeeded: low))
+        isIPv6 ? ipv6Text : String(unsafeUninitializedCapacity: AddressText.dottedQuadCapacity) { buffer in
+            AddressText.writeDottedQuad(UInt32(truncatingIfNeeded: low), into: buffer, at: 0)
+        }
     }
 
     /// The eight 16-bit groups of an IPv6 address, most significant first.
@@ -25,15 +27,11 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
         }
     }
 
-    private static func dottedQuad(_ value: UInt32) -> String {
-        "\(value >> 24).\((value >> 16) & 0xff).\((value >> 8) & 0xff).\(value & 0xff)"
-    }
-
     /// RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as `::` (leftmost on
     /// a tie); §5: IPv4-mapped addresses in mixed notation.
     private var ipv6Text: String {
         if high == 0, low >> 32 == 0xffff {
-            return "::ffff:" + Self.dottedQuad(UInt32(truncatingIfNeeded: low))
+            return "::ffff:" + IPAddress(ipv4: UInt32(truncatingIfNeeded: low)).description
         }
         let groups = ipv6Groups
         var bestStart = -1, bestLength = 1
@@ -64,7 +62,14 @@ public struct Endpoint: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// `192.0.2.1:443` or `[2001:db8::1]:443`.
     public var description: String {
-        address.isIPv6 ? "[\(address)]:\(port)" : "\(address):\(port)"
+        guard !address.isIPv6 else { return "[\(address)]:\(port)" }
+        // Reports word endpoints for every connection: written digit by digit, not interpolated.
+        return String(unsafeUninitializedCapacity: AddressText.dottedQuadCapacity + 6) { buffer in
+            var end = AddressText.writeDottedQuad(UInt32(truncatingIfNeeded: address.low), into: buffer, at: 0)
+            buffer[end] = UInt8(ascii: ":")
+            end = AddressText.writeDecimal(UInt32(port), into: buffer, at: end + 1)
+            return end
+        }
     }
 }
 
@@ -124,5 +129,34 @@ extension IPAddress {
         guard !tailText.contains("::"), let head = groups(headText), let tail = groups(tailText),
               head.count + tail.count <= 7 else { return nil }
         return head + Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+    }
+}
+
+/// IPv4 text written byte by byte into a buffer the caller sized.
+enum AddressText {
+    /// `255.255.255.255`.
+    static let dottedQuadCapacity = 15
+
+    /// Writes `a.b.c.d` from `index` (room for `dottedQuadCapacity` bytes); returns the index after it.
+    static func writeDottedQuad(_ value: UInt32, into buffer: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        var end = writeDecimal(value >> 24, into: buffer, at: index)
+        for shift: UInt32 in stride(from: 16, through: 0, by: -8) {
+            buffer[end] = UInt8(ascii: ".")
+            end = writeDecimal(value >> shift & 0xff, into: buffer, at: end + 1)
+        }
+        return end
+    }
+
+    /// Writes `value` in decimal from `index` (room for 10 bytes; 5 for a port); returns the index after it.
+    static func writeDecimal(_ value: UInt32, into buffer: UnsafeMutableBufferPointer<UInt8>, at index: Int) -> Int {
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        var remaining = value
+        for position in stride(from: index + digits - 1, through: index, by: -1) {
+            buffer[position] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: remaining % 10)
+            remaining /= 10
+        }
+        return index + digits
     }
 }

@@ -6,6 +6,19 @@ import Testing
         #expect(IPAddress(192, 0, 2, 1).description == "192.0.2.1")
         #expect(IPAddress(ipv4: 0).description == "0.0.0.0")
         #expect(IPAddress(ipv4: 0xffff_ffff).description == "255.255.255.255")
+        #expect(IPAddress(10, 200, 9, 100).description == "10.200.9.100")
+    }
+
+    /// Endpoints are written digit by digit: every digit count of every part, against interpolation.
+    @Test func endpointTextMatchesInterpolation() {
+        for (a, b) in [(0, 9), (10, 99), (100, 255)] as [(UInt8, UInt8)] {
+            for port: UInt16 in [0, 7, 80, 443, 8443, 65535] {
+                let endpoint = Endpoint(address: IPAddress(a, b, b, a), port: port)
+                #expect(endpoint.description == "\(a).\(b).\(b).\(a):\(port)")
+            }
+        }
+        let v6 = Endpoint(address: IPAddress(ipv6High: 0x2001_0db8_0000_0000, low: 1), port: 443)
+        #expect(v6.description == "[2001:db8::1]:443")
     }
 
     /// RFC 5952 §4 and its examples.
