@@ -218,8 +218,15 @@ public struct Analyzer {
 
     private mutating func judge(_ tracker: ConnectionTracker) {
         guard tracker.isReportable, !tracker.reportedEarly else { return }
-        let report = diagnose(tracker.observation, id: 0)
-        listing.add(report, limit: options.maxReportedConnections, unlisted: &unlisted)
+        let observation = tracker.observation
+        let limit = options.maxReportedConnections
+        guard listing.wouldKeep(firstFrame: observation.first.frame, lastFrame: observation.last.frame, limit: limit) else {
+            // Past the cap (a long capture, a flood of SYNs): only its outcome is counted.
+            let outcome = diagnoser(for: observation).outcome
+            unlisted.add(cause: outcome.cause, established: outcome.established)
+            return
+        }
+        listing.add(diagnose(observation, id: 0), limit: limit, unlisted: &unlisted)
     }
 
     private mutating func collectConcluded() {
@@ -234,6 +241,10 @@ public struct Analyzer {
     }
 
     private mutating func diagnose(_ observation: ConnectionObservation, id: Int) -> ConnectionReport {
+        diagnoser(for: observation).report(id: id)
+    }
+
+    private mutating func diagnoser(for observation: ConnectionObservation) -> Diagnoser {
         let (summaries, unreadable) = certificates.summaries(observation.serverCertificates)
         let time = observation.serverCertificateAt?.timestamp ?? observation.first.timestamp
         let trust = summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, summaries, at: time) }
@@ -241,6 +252,6 @@ public struct Analyzer {
                                              sni: observation.clientHello?.serverName,
                                              server: observation.server.address,
                                              captureTime: time, trust: trust)
-        return Diagnoser(observation: observation, certificates: findings).report(id: id)
+        return Diagnoser(observation: observation, certificates: findings)
     }
 }

@@ -19,7 +19,7 @@ extension Diagnoser {
         let clientClosed = o.fin[.client] != nil || o.rst[.client] != nil
         if let gap = gapVerdict, o.serverCertificateAt == nil || !o.isTLS13 {
             // Missing bytes hid part of the handshake (the certificate, typically): it cannot be judged.
-            return Verdict(gap.cause, gap.explanation + " The handshake itself did complete.", gap.nextSteps)
+            return conclude(gap.cause, gap.explanation + " The handshake itself did complete.", gap.nextSteps)
         }
         // A client that completes the handshake and closes may be a health check: only facts that hold for
         // every client (dates, names) count here, not the analyst's trust store.
@@ -31,7 +31,7 @@ extension Diagnoser {
             let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
             var text = "The handshake completed, but the client then sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and \(close) without sending a request. TLS 1.3 hides the certificate; this is what curl with OpenSSL does when the certificate's name does not match (it checks the name after the handshake), so most likely the client rejected the certificate."
             if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
-            return Verdict(.certificateRejected, text, NextSteps.certificateRejected(o))
+            return conclude(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
         var text = "Handshake completed"
         if let hello = o.serverHello {
@@ -40,7 +40,7 @@ extension Diagnoser {
         }
         if isResumption { text += " (session resumed)" }
         if o.sawHelloRetryRequest { text += " after a HelloRetryRequest" }
-        return Verdict(.ok, text + ".")
+        return conclude(.ok, text + ".")
     }
 
     // MARK: TCP-level outcomes and non-TLS peers
@@ -54,10 +54,10 @@ extension Diagnoser {
             let what = other.protocol.name == "unknown" ? "bytes that are not TLS" : "\(other.protocol.name), not TLS"
             let text = "\(who) sent \(what) (frame \(other.at.frame): \"\(other.protocol.preview)\")."
             if other.side == .server {
-                return Verdict(.notTLS, text + " The port speaks another protocol, or a plain-text listener sits where TLS was expected.",
+                return conclude(.notTLS, text + " The port speaks another protocol, or a plain-text listener sits where TLS was expected.",
                                NextSteps.notTLSServer(o))
             }
-            return Verdict(.notTLS, text + " The client spoke plain text to a TLS port (http:// instead of https://?).",
+            return conclude(.notTLS, text + " The client spoke plain text to a TLS port (http:// instead of https://?).",
                            NextSteps.notTLSClient(o))
         }
         guard clientBytes == 0, serverBytes == 0, !o.sawAnyTLS else {
@@ -67,22 +67,22 @@ extension Diagnoser {
             return nil
         }
         if o.serverSYNACK == nil, let rst = o.rst[.server] {
-            return Verdict(.tcpRefused,
+            return conclude(.tcpRefused,
                            "The server \(o.server) answered the SYN with RST (frame \(rst.frame)): nothing listens on port \(o.server.port), or a firewall rejects the connection.",
                            NextSteps.refused(o))
         }
         if o.serverSYNACK == nil {
             var attempts = o.clientSYNCount > 1 ? " (\(o.clientSYNCount) SYNs)" : ""
             if let timeout = o.liveTimeoutSeconds { attempts += " within \(timeout) s" }
-            return Verdict(.noServerResponse,
+            return conclude(.noServerResponse,
                            "The SYN to \(o.server) got no answer\(attempts): the server is down or unreachable, or a firewall drops the packets silently.",
                            NextSteps.silentSYN(o))
         }
         if !o.rolesFromHandshake {
-            return Verdict(.captureIncomplete, "The capture holds only part of this connection and no TLS bytes.", [])
+            return conclude(.captureIncomplete, "The capture holds only part of this connection and no TLS bytes.", [])
         }
         let closed = o.rst[.client].map { "reset it (frame \($0.frame))" } ?? o.fin[.client].map { "closed it (frame \($0.frame))" }
-        return Verdict(.unknown, "The TCP connection to \(o.server) was set up but the client sent no ClientHello" + (closed.map { " and \($0)" } ?? "") + ": a TCP health check or port probe, not a TLS client.", [])
+        return conclude(.unknown, "The TCP connection to \(o.server) was set up but the client sent no ClientHello" + (closed.map { " and \($0)" } ?? "") + ": a TCP health check or port probe, not a TLS client.", [])
     }
 
     /// The client spoke, the server sent nothing back.
@@ -94,11 +94,11 @@ extension Diagnoser {
         if let reset = o.rst[.server] ?? o.fin[.server] {
             let how = o.rst[.server] != nil ? "reset the connection (RST, frame \(reset.frame))" : "closed the connection (FIN, frame \(reset.frame))"
             if let maxOffered, maxOffered < .tls12 {
-                return Verdict(.protocolVersionMismatch,
+                return conclude(.protocolVersionMismatch,
                                "The client offered only \(offered) and the server \(o.server) \(how) without answering: it most likely refuses versions below TLS 1.2.",
                                NextSteps.versionMismatch(o))
             }
-            return Verdict(.connectionReset,
+            return conclude(.connectionReset,
                            "The server \(o.server) \(how) right after the ClientHello, without a TLS alert: a TLS listener that rejects this client (SNI, IP allow-list) or a proxy or load balancer in front of it.",
                            NextSteps.reset(o))
         }
@@ -112,7 +112,7 @@ extension Diagnoser {
             waited = " within \(timeout) s"
             end = "tlsdiag stopped waiting (--handshake-timeout)"
         }
-        return Verdict(.noServerResponse,
+        return conclude(.noServerResponse,
                        "The server \(o.server) accepted the TCP connection but never answered the ClientHello\(waited); \(end). The server process is hung or overloaded, or something in between swallows TLS.",
                        NextSteps.silentServer(o))
     }
@@ -130,45 +130,45 @@ extension Diagnoser {
         var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "nothing we saw" }
 
         if code == .protocolVersion || code == .inappropriateFallback {
-            return Verdict(.protocolVersionMismatch, "\(said): no TLS version both sides accept. The client offered \(offered)\(chosenVersionText).",
+            return conclude(.protocolVersionMismatch, "\(said): no TLS version both sides accept. The client offered \(offered)\(chosenVersionText).",
                            NextSteps.versionMismatch(o))
         }
         if alert.side == .server, beforeServerHello, let max = hello?.offeredVersions.max(), max < .tls12 {
-            return Verdict(.protocolVersionMismatch,
+            return conclude(.protocolVersionMismatch,
                            "\(said) right after a ClientHello that offered only \(offered): the server accepts TLS 1.2 or later, whatever alert code it chose.",
                            NextSteps.versionMismatch(o))
         }
         if code == .unrecognizedName {
-            return Verdict(.unrecognizedName, "\(said): the server has no certificate or virtual host for the name \(sniText).",
+            return conclude(.unrecognizedName, "\(said): the server has no certificate or virtual host for the name \(sniText).",
                            NextSteps.unrecognizedName(o))
         }
         if code == .noApplicationProtocol {
             let offeredALPN = hello?.alpnProtocols.joined(separator: ", ") ?? ""
-            return Verdict(.alpnMismatch, "\(said): no application protocol both sides accept. The client offered ALPN \(offeredALPN.isEmpty ? "none" : offeredALPN).",
+            return conclude(.alpnMismatch, "\(said): no application protocol both sides accept. The client offered ALPN \(offeredALPN.isEmpty ? "none" : offeredALPN).",
                            NextSteps.alpnMismatch(o))
         }
         if code == .certificateRequired {
-            return Verdict(.clientCertificateRequired, "\(said): the server requires a client certificate and the client sent none.",
+            return conclude(.clientCertificateRequired, "\(said): the server requires a client certificate and the client sent none.",
                            NextSteps.clientCertificate(o))
         }
         if alert.side == .server {
             if o.certificateRequestAt != nil, !beforeServerHello {
                 let got = o.clientCertificateCount.map { $0 == 0 ? "an empty Certificate message" : "\($0) certificate(s) it did not accept" } ?? "no Certificate message"
-                return Verdict(.clientCertificateRequired,
+                return conclude(.clientCertificateRequired,
                                "\(said) after asking for a client certificate (CertificateRequest, frame \(o.certificateRequestAt!.frame)) and getting \(got).",
                                NextSteps.clientCertificate(o))
             }
             if beforeServerHello, code == .handshakeFailure || code == .insufficientSecurity {
-                return Verdict(.cipherMismatch, "\(said) right after the ClientHello: no cipher suite (or group, or signature algorithm) both sides accept. \(offeredSuitesText)",
+                return conclude(.cipherMismatch, "\(said) right after the ClientHello: no cipher suite (or group, or signature algorithm) both sides accept. \(offeredSuitesText)",
                                NextSteps.cipherMismatch(o))
             }
-            return Verdict(.unknown, "\(said) \(stage). \(alertMeaning(code))", NextSteps.generic(o))
+            return conclude(.unknown, "\(said) \(stage). \(alertMeaning(code))", NextSteps.generic(o))
         }
         // The client refused something the server sent.
         switch code {
         case .certificateExpired:
             let which = certificates.expired.map { " Certificate \($0.subject) expired on \($0.notAfter.date); the capture was taken on \(o.first.timestamp.date)." } ?? " The certificates seen were valid at capture time: check the client's clock."
-            return Verdict(.certificateExpired, "\(said): the client rejected an expired certificate.\(which)", NextSteps.expired(o, certificates))
+            return conclude(.certificateExpired, "\(said): the client rejected an expired certificate.\(which)", NextSteps.expired(o, certificates))
         case .unknownCA:
             if let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
                 return incompleteChainVerdict(missing: missing, how: "sent fatal alert 48 unknown_ca (frame \(alert.at.frame))")
@@ -180,13 +180,13 @@ extension Diagnoser {
             let trustRelevant = code == .badCertificate || code == .certificateUnknown || code == .userCanceled
             return certificateProblemVerdict(alert: alert, how: "sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))",
                                              useTrustStore: trustRelevant)
-                ?? Verdict(.badCertificate, "\(said): the client rejected the server's certificate; the capture does not show why (not expired, chain and name look right).",
+                ?? conclude(.badCertificate, "\(said): the client rejected the server's certificate; the capture does not show why (not expired, chain and name look right).",
                            NextSteps.badCertificate(o))
         case .handshakeFailure, .insufficientSecurity, .illegalParameter:
-            return Verdict(.cipherMismatch, "\(said) after the server chose \(o.serverHello.map { "\($0.negotiatedVersion), \($0.cipherSuite)" } ?? "its parameters"): the client does not accept them.",
+            return conclude(.cipherMismatch, "\(said) after the server chose \(o.serverHello.map { "\($0.negotiatedVersion), \($0.cipherSuite)" } ?? "its parameters"): the client does not accept them.",
                            NextSteps.cipherMismatch(o))
         default:
-            return Verdict(.unknown, "\(said) \(stage). \(alertMeaning(code))", NextSteps.generic(o))
+            return conclude(.unknown, "\(said) \(stage). \(alertMeaning(code))", NextSteps.generic(o))
         }
     }
 
@@ -198,16 +198,16 @@ extension Diagnoser {
                 ?? o.fin[.client].map { " and closed the connection (frame \($0.frame))" } ?? ""
             var text = "TLS 1.3 hides the certificate, but the record pattern shows the client refused the server's flight: right after the server's encrypted handshake (from \(flight)) the client sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)),\(close). Most likely the client rejected the server's certificate (untrusted CA, missing intermediate, wrong name or expired)."
             if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
-            return Verdict(.certificateRejected, text, NextSteps.certificateRejected(o))
+            return conclude(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
         if let t = progress.tls13, let record = t.serverRejected {
             let clientFrame = t.clientFirst.map { "frame \($0.at.frame)" } ?? "?"
-            return Verdict(.clientCertificateRequired,
+            return conclude(.clientCertificateRequired,
                            "TLS 1.3 hides the alert, but right after the client's final flight (from \(clientFrame)) the server sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and nothing more: most likely it rejected a missing or unacceptable client certificate.",
                            NextSteps.clientCertificate(o))
         }
         if alert.side == .server, o.certificateRequestAt != nil {
-            return Verdict(.clientCertificateRequired,
+            return conclude(.clientCertificateRequired,
                            "The server sent an encrypted alert (frame \(alert.at.frame)) after asking for a client certificate and receiving \(o.clientCertificateCount.map { $0 == 0 ? "none" : "\($0)" } ?? "none").",
                            NextSteps.clientCertificate(o))
         }
@@ -215,7 +215,7 @@ extension Diagnoser {
            let problem = certificateProblemVerdict(alert: nil, how: "sent an encrypted alert (frame \(alert.at.frame))") {
             return problem
         }
-        return Verdict(.unknown, "The \(alert.side.rawValue) sent an encrypted alert during the handshake (frame \(alert.at.frame)) \(stage); without keys its code is hidden. Record a key log (SSLKEYLOGFILE) to decrypt it.",
+        return conclude(.unknown, "The \(alert.side.rawValue) sent an encrypted alert during the handshake (frame \(alert.at.frame)) \(stage); without keys its code is hidden. Record a key log (SSLKEYLOGFILE) to decrypt it.",
                        NextSteps.generic(o))
     }
 
@@ -229,26 +229,26 @@ extension Diagnoser {
         guard certificates.leaf != nil else { return nil }
         let who = "The client \(how)"
         if let cert = certificates.expired {
-            return Verdict(.certificateExpired, "\(who). Certificate \(cert.subject) expired on \(cert.notAfter.date); the capture was taken on \(o.first.timestamp.date).",
+            return conclude(.certificateExpired, "\(who). Certificate \(cert.subject) expired on \(cert.notAfter.date); the capture was taken on \(o.first.timestamp.date).",
                            NextSteps.expired(o, certificates))
         }
         if let cert = certificates.notYetValid {
-            return Verdict(.certificateExpired, "\(who). Certificate \(cert.subject) is not valid before \(cert.notBefore.date); the capture was taken on \(o.first.timestamp.date) (check clocks).",
+            return conclude(.certificateExpired, "\(who). Certificate \(cert.subject) is not valid before \(cert.notBefore.date); the capture was taken on \(o.first.timestamp.date) (check clocks).",
                            NextSteps.expired(o, certificates))
         }
         if let presented = certificates.hostnameMismatch, let sni = o.clientHello?.serverName {
-            return Verdict(.hostnameMismatch,
+            return conclude(.hostnameMismatch,
                            "\(who). The certificate does not cover \(sni): it is for \(presented.isEmpty ? "no DNS name" : presented.joined(separator: ", ")) (a wildcard covers exactly one label).",
                            NextSteps.hostnameMismatch(o, certificates))
         }
         if let cn = certificates.commonNameOnly {
-            return Verdict(.hostnameMismatch,
+            return conclude(.hostnameMismatch,
                            "\(who). The certificate names \(cn) only in its subject CN, with no subjectAltName: modern clients (Go, Chrome, Python 3.7+, curl with recent OpenSSL) ignore the CN.",
                            NextSteps.hostnameMismatch(o, certificates))
         }
         if o.clientHello?.serverName == nil, !certificates.selfSignedLeaf,
            !certificates.leafNames.contains(o.server.address.description) {
-            return Verdict(.missingSNI,
+            return conclude(.missingSNI,
                            "\(who). The client sent no SNI, so the server answered with its default certificate for \(certificates.leafNames.joined(separator: ", ")).",
                            NextSteps.missingSNI(o))
         }
@@ -258,7 +258,7 @@ extension Diagnoser {
         }
         if certificates.selfSignedLeaf { return unknownCAVerdict(how: who) }
         if let product = certificates.interceptionProduct {
-            return Verdict(.unknownCA, "\(who). The certificate was issued by \(product): a TLS-terminating proxy or inspection product answered instead of the origin, and the client does not trust its CA.",
+            return conclude(.unknownCA, "\(who). The certificate was issued by \(product): a TLS-terminating proxy or inspection product answered instead of the origin, and the client does not trust its CA.",
                            NextSteps.proxy(o, product))
         }
         if useTrustStore, certificates.untrustedRoot != nil { return unknownCAVerdict(how: who) }
@@ -269,7 +269,7 @@ extension Diagnoser {
         let leaf = certificates.leaf.map { $0.subjectCommonName.map { "CN=\($0)" } ?? $0.subject } ?? "its leaf"
         let count = certificates.summaries.count
         let sent = count == 1 ? "only its leaf (\(leaf))" : "\(count) certificates starting with \(leaf)"
-        return Verdict(.incompleteChain,
+        return conclude(.incompleteChain,
                        "The client \(how). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root.",
                        NextSteps.incompleteChain(observation))
     }
@@ -287,9 +287,9 @@ extension Diagnoser {
         }
         if let product = certificates.interceptionProduct {
             text += " The issuer is \(product): a TLS-terminating proxy or inspection product answered, not the origin."
-            return Verdict(.unknownCA, text, NextSteps.proxy(observation, product))
+            return conclude(.unknownCA, text, NextSteps.proxy(observation, product))
         }
-        return Verdict(.unknownCA, text, NextSteps.unknownCA(observation))
+        return conclude(.unknownCA, text, NextSteps.unknownCA(observation))
     }
 
     // MARK: missing bytes, silent closes, cut-off captures
@@ -299,7 +299,7 @@ extension Diagnoser {
         let missing = (o.missingBytes[.client] ?? 0) + (o.missingBytes[.server] ?? 0)
         guard missing > 0 else { return nil }
         let frame = [o.firstGap[.client], o.firstGap[.server]].compactMap { $0?.frame }.min().map { " (from frame \($0))" } ?? ""
-        return Verdict(.captureIncomplete,
+        return conclude(.captureIncomplete,
                        "\(missing) bytes of this connection's handshake were not captured\(frame): packets were dropped or cut by the snap length, so the handshake cannot be judged.",
                        ["Capture again with the full snap length and a bigger buffer: `tcpdump -i IFACE -s 0 -B 8192 -w FILE.pcap 'tcp port \(o.server.port)'`."])
     }
@@ -315,7 +315,7 @@ extension Diagnoser {
         let how = "\(closer.how), frame \(closer.at.frame)) \(stage) without a TLS alert"
         if closer.side == .client {
             if o.isTLS13, progress.tls13?.serverFlight != nil, progress.tls13?.clientFirst == nil {
-                return Verdict(.certificateRejected,
+                return conclude(.certificateRejected,
                                "TLS 1.3 hides the certificate, but the client \(how): right after the server's encrypted flight, the point where it checks the certificate. Most likely it rejected the certificate.",
                                NextSteps.certificateRejected(o))
             }
@@ -323,16 +323,16 @@ extension Diagnoser {
                 return problem
             }
         } else if o.certificateRequestAt != nil, o.clientCertificateCount ?? 0 == 0 {
-            return Verdict(.clientCertificateRequired,
+            return conclude(.clientCertificateRequired,
                            "The server \(how) after asking for a client certificate and getting none.", NextSteps.clientCertificate(o))
         }
-        return Verdict(.connectionReset, "The \(closer.side.rawValue) \(how).", NextSteps.reset(o))
+        return conclude(.connectionReset, "The \(closer.side.rawValue) \(how).", NextSteps.reset(o))
     }
 
     var incompleteVerdict: Verdict? {
         let o = observation
         if o.clientHellos.isEmpty, o.serverHellos.isEmpty, !o.encryptedRecords.isEmpty || !o.alerts.isEmpty {
-            return Verdict(.captureIncomplete, "The capture began after this connection's handshake: only encrypted records were seen, so the handshake cannot be judged.", [])
+            return conclude(.captureIncomplete, "The capture began after this connection's handshake: only encrypted records were seen, so the handshake cannot be judged.", [])
         }
         if o.clientHellos.isEmpty, o.serverHellos.isEmpty {
             return nil
@@ -340,17 +340,17 @@ extension Diagnoser {
         guard o.openAtEnd else { return nil }
         let lastFrame = o.last.frame
         if let timeout = o.liveTimeoutSeconds {
-            return Verdict(.handshakeIncomplete,
+            return conclude(.handshakeIncomplete,
                            "The handshake made no progress for \(timeout) s \(stage) (last packet: frame \(lastFrame)); tlsdiag stopped waiting (--handshake-timeout).",
                            NextSteps.silentServer(o))
         }
-        return Verdict(.handshakeIncomplete,
+        return conclude(.handshakeIncomplete,
                        "The capture ends (last packet of this connection: frame \(lastFrame)) in the middle of the handshake, \(stage); what happened next is not in the file.",
                        ["Capture for longer, or start the capture before reproducing the problem."])
     }
 
     var unknownVerdict: Verdict {
-        Verdict(.unknown, "The handshake did not complete (\(stage)) and the capture shows no alert, reset or close that explains why.", NextSteps.generic(observation))
+        conclude(.unknown, "The handshake did not complete (\(stage)) and the capture shows no alert, reset or close that explains why.", NextSteps.generic(observation))
     }
 
     // MARK: wording helpers

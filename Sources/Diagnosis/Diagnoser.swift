@@ -20,11 +20,27 @@ public struct Diagnoser {
     public let observation: ConnectionObservation
     public let progress: HandshakeProgress
     public let certificates: CertificateFindings
+    /// False when only the outcome is wanted: verdicts then skip their words (`conclude`).
+    private var wordsWanted = true
 
     public init(observation: ConnectionObservation, certificates: CertificateFindings) {
         self.observation = observation
         self.progress = HandshakeProgress(observation)
         self.certificates = certificates
+    }
+
+    /// The cause and whether the handshake completed: all a connection that is only counted needs. Its words
+    /// (explanation, next steps) are not worked out.
+    public var outcome: (cause: Cause, established: Bool) {
+        var wordless = self
+        wordless.wordsWanted = false
+        return (wordless.verdict.cause, progress.established)
+    }
+
+    /// A verdict whose words are worked out only when they will be shown.
+    func conclude(_ cause: Cause, _ explanation: @autoclosure () -> String,
+                  _ nextSteps: @autoclosure () -> [String] = []) -> Verdict {
+        wordsWanted ? Verdict(cause, explanation(), nextSteps()) : Verdict(cause, "")
     }
 
     public func report(id: Int) -> ConnectionReport {

@@ -70,4 +70,22 @@ import Diagnosis
         one.unlistedConnections = ConnectionCounts()
         #expect(ShardingTests.text(sharded) == ShardingTests.text(one), "\(url.lastPathComponent)")
     }
+
+    /// A connection past the cap is only counted, from `Diagnoser.outcome` (no words, no report): it must come to
+    /// the cause and completion its full report gives. Every sample and corpus capture, all listed vs none listed.
+    @Test(arguments: ShardingTests.captures)
+    func countedConnectionsHaveTheirReportsOutcome(_ url: URL) throws {
+        let all: AnalysisReport
+        do {
+            all = try ShardingTests.analyze(url, workers: nil)
+        } catch is CaptureError {
+            return  // unreadable by libpcap: nothing to compare
+        }
+        var options = AnalysisOptions()
+        options.maxReportedConnections = 0
+        let counted = try ShardingTests.analyze(url, options: options, workers: nil)
+        #expect(counted.connections.isEmpty)
+        #expect(counted.unlistedConnections == ConnectionCounts(Array(all.connections)) + all.unlistedConnections,
+                "\(url.lastPathComponent)")
+    }
 }

@@ -60,17 +60,28 @@ struct ConnectionListBuilder {
             append(report)
             return
         }
-        let key = ListingOrder(report.firstFrame, report.lastFrame, index: 0)
-        if latestKept.count != part.entries.count {
-            latestKept = LatestKept(part.entries.indices.map { ListingOrder(part.entries[$0], index: $0) })
-        }
-        guard let latest = latestKept.top, key < latest else {
+        guard let latest = latestKeptIfLater(than: report.firstFrame, report.lastFrame) else {
             unlisted.add(report)
             return
         }
         part.entries[latest.index].count(into: &unlisted, part.shared)
         part.entries[latest.index] = ConnectionList.Entry(report, location: store(report), shared: &part.shared)
         latestKept.replaceTop(ListingOrder(report.firstFrame, report.lastFrame, index: latest.index))
+    }
+
+    /// Whether `add` would keep a report of a connection with these frames (else it would only count it), so
+    /// that a connection past the cap need not be reported in full (words, next steps) only to be counted.
+    mutating func wouldKeep(firstFrame: Int, lastFrame: Int, limit: Int) -> Bool {
+        part.entries.count < limit || latestKeptIfLater(than: firstFrame, lastFrame) != nil
+    }
+
+    /// The latest-starting kept entry, when a connection with these frames started before it.
+    private mutating func latestKeptIfLater(than firstFrame: Int, _ lastFrame: Int) -> ListingOrder? {
+        if latestKept.count != part.entries.count {
+            latestKept = LatestKept(part.entries.indices.map { ListingOrder(part.entries[$0], index: $0) })
+        }
+        guard let latest = latestKept.top, ListingOrder(firstFrame, lastFrame, index: 0) < latest else { return nil }
+        return latest
     }
 
     /// Hands the reports over and starts empty.
