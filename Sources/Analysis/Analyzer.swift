@@ -178,11 +178,12 @@ public struct Analyzer {
         var summary = capture
         summary.warnings += packetWarnings + reassemblyWarnings(statistics, limits: options.reassemblyLimits)
         if let keyLog = options.keyLog, keyLog.badLines > 0 {
-            summary.warnings.append("the key log has \(keyLog.badLines) malformed line\(keyLog.badLines == 1 ? "" : "s") (not `LABEL <64 hex digits> <secret in hex>`), skipped")
+            summary.warnings.append("the key log has \(CountText.plural(keyLog.badLines, "malformed line")) (not `LABEL <64 hex digits> <secret in hex>`), skipped")
         }
         if unlisted.connections > 0 {
-            summary.warnings.append("\(unlisted.connections) connections are counted in the summary but not listed: "
-                                    + "only the first \(options.maxReportedConnections) are reported in full")
+            let are = unlisted.connections == 1 ? "is" : "are"
+            summary.warnings.append("\(CountText.plural(unlisted.connections, "connection")) \(are) counted in the summary but not "
+                                    + "listed: only the first \(CountText.grouped(options.maxReportedConnections)) are reported in full")
         }
         return AnalysisReport(capture: summary, connections: all, trustSource: options.trustStore?.source,
                               trustRootCount: options.trustStore?.rootCount,
@@ -193,10 +194,14 @@ public struct Analyzer {
     private static func reassemblyWarnings(_ stats: ReassemblyStatistics, limits: ReassemblyLimits) -> [String] {
         var result: [String] = []
         if stats.connectionsEvicted > 0 {
-            result.append("\(stats.connectionsEvicted) connections were dropped from memory before they ended (more than \(limits.maxConnections) open at once)")
+            let (were, they) = stats.connectionsEvicted == 1 ? ("was", "it") : ("were", "they")
+            result.append("\(CountText.plural(stats.connectionsEvicted, "connection")) \(were) dropped from memory before \(they) "
+                          + "ended (more than \(CountText.grouped(limits.maxConnections)) open at once)")
         }
         if stats.bytesSkippedForBufferCap > 0 {
-            result.append("\(stats.bytesSkippedForBufferCap) out-of-order bytes were skipped: the per-connection buffer limit was reached")
+            let were = stats.bytesSkippedForBufferCap == 1 ? "was" : "were"
+            result.append("\(CountText.plural(stats.bytesSkippedForBufferCap, "out-of-order byte")) \(were) skipped: the "
+                          + "per-connection buffer limit was reached")
         }
         return result
     }

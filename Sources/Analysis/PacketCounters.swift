@@ -1,4 +1,5 @@
 import WireFormat
+import Diagnosis
 
 /// Counts what the capture held and what could not be decoded, for the capture's warnings.
 struct PacketCounters {
@@ -25,13 +26,16 @@ struct PacketCounters {
     var warnings: [String] {
         var result: [String] = []
         if snaplenCut > 0 {
-            result.append("\(snaplenCut) packets were cut by the snap length: their missing bytes are reported as gaps")
+            let were = snaplenCut == 1 ? "was" : "were"
+            result.append("\(CountText.plural(snaplenCut, "packet")) \(were) cut by the snap length: their missing bytes are reported as gaps")
         }
         if let first = firstMalformed {
-            result.append("\(malformedCount) packets could not be decoded (first: frame \(first.frame), \(first.reason))")
+            result.append("\(CountText.plural(malformedCount, "packet")) could not be decoded (first: frame \(first.frame), \(first.reason))")
         }
         for (type, count) in unsupportedLinkTypes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            result.append("\(count) packets have an unsupported link type (\(type)) and were skipped")
+            let have = count == 1 ? "has" : "have"
+            let were = count == 1 ? "was" : "were"
+            result.append("\(CountText.plural(count, "packet")) \(have) an unsupported link type (\(type)) and \(were) skipped")
         }
         return result
     }

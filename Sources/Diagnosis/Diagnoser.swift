@@ -127,13 +127,15 @@ public struct Diagnoser {
         for side in [Side.client, .server] {
             if let missing = o.missingBytes[side], missing > 0 {
                 let frame = o.firstGap[side].map { " (first after frame \($0.frame))" } ?? ""
-                result.append("\(missing) bytes from the \(side.rawValue) were not captured\(frame)")
+                result.append("\(CountText.plural(missing, "byte")) from the \(side.rawValue) \(missing == 1 ? "was" : "were") not captured\(frame)")
             }
         }
         for bad in o.malformed.prefix(3) {
             result.append("malformed TLS from the \(bad.side.rawValue) in frame \(bad.at.frame): \(bad.error)")
         }
-        if o.timelineDropped > 0 { result.append("timeline shortened: \(o.timelineDropped) later events not listed") }
+        if o.timelineDropped > 0 {
+            result.append("timeline shortened: \(CountText.plural(o.timelineDropped, "later event")) not listed")
+        }
         if !o.rolesFromHandshake { result.append("the capture starts after the TCP handshake; client and server were inferred") }
         result += certificates.unreadable
         for cert in certificates.expiringSoon {

@@ -127,10 +127,3 @@ public struct LiveSummary: Sendable {
         return lines
     }
 }
-
-/// The report's number wording (`2,114`, `1 packet`, `1.2 MB`) for the executable's own lines.
-public enum CountText {
-    public static func grouped(_ value: Int) -> String { TextLayout.grouped(value) }
-    public static func plural(_ count: Int, _ singular: String) -> String { TextLayout.plural(count, singular) }
-    public static func byteCount(_ bytes: Int) -> String { TextLayout.byteCount(bytes) }
-}

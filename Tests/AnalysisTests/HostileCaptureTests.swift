@@ -28,9 +28,9 @@ import Diagnosis
         #expect(report.anyFailed)
         #expect(report.connections.map(\.id) == Array(1...5_000))
         let warnings = report.capture.warnings
-        #expect(warnings.contains("48000 connections were dropped from memory before they ended (more than 2000 open at once)"),
+        #expect(warnings.contains("48,000 connections were dropped from memory before they ended (more than 2,000 open at once)"),
                 "\(warnings)")
-        #expect(warnings.contains { $0.hasPrefix("45000 connections are counted in the summary but not listed") },
+        #expect(warnings.contains { $0.hasPrefix("45,000 connections are counted in the summary but not listed") },
                 "\(warnings)")
     }
 

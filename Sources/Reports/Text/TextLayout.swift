@@ -1,6 +1,8 @@
 // Line building for the text report: word wrap and "fit these parts on a line, else continue below".
 // Widths count Characters; every string here has already gone through TerminalText.escape.
 
+import Diagnosis
+
 enum TextLayout {
     static let width = 100
 
@@ -176,31 +178,12 @@ enum TextLayout {
     }
 
     /// `2,114`
-    static func grouped(_ value: Int) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
-            out.append(digit)
-        }
-        return value < 0 ? "-" + out : out
-    }
+    static func grouped(_ value: Int) -> String { CountText.grouped(value) }
 
-    /// `812 bytes`, `1.2 MB` (decimal units, as `ls -h --si` and most dashboards).
-    static func byteCount(_ bytes: Int) -> String {
-        guard bytes >= 1000 else { return "\(bytes) bytes" }
-        let units = ["kB", "MB", "GB", "TB", "PB"]
-        var scaled = Double(bytes) / 1000
-        var unit = 0
-        while scaled >= 999.95 && unit < units.count - 1 {
-            scaled /= 1000
-            unit += 1
-        }
-        let tenths = Int((scaled * 10).rounded())
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
-    }
+    /// `812 bytes`, `1.2 MB`
+    static func byteCount(_ bytes: Int) -> String { CountText.byteCount(bytes) }
 
     static func plural(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
-        "\(grouped(count)) \(count == 1 ? singular : plural ?? singular + "s")"
+        CountText.plural(count, singular, plural)
     }
 }
