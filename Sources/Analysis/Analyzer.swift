@@ -217,17 +217,15 @@ public struct Analyzer {
     private mutating func judgeAll(_ closed: consuming [ClosedConnection<TrackerHandle>], allOpenAtEnd: Bool = false) {
         for index in closed.indices {
             if allOpenAtEnd || closed[index].reason != .closed { closed[index].handler.tracker.markOpenAtEnd() }
-            judge(closed[index].handler.tracker)
+            if let observation = closed[index].handler.observationToJudge { judge(observation) }
         }
     }
 
-    private mutating func judge(_ tracker: ConnectionTracker) {
-        guard tracker.isReportable, !tracker.reportedEarly else { return }
-        let observation = tracker.observation
+    private mutating func judge(_ observation: ConnectionObservation) {
         let limit = options.maxReportedConnections
         guard listing.wouldKeep(firstFrame: observation.first.frame, lastFrame: observation.last.frame, limit: limit) else {
             // Past the cap (a long capture, a flood of SYNs): only its outcome is counted.
-            let outcome = diagnoser(for: observation).outcome
+            let outcome = Diagnoser.outcome(of: observation, certificates: findings(for: observation))
             unlisted.add(cause: outcome.cause, established: outcome.established)
             return
         }
@@ -246,17 +244,16 @@ public struct Analyzer {
     }
 
     private mutating func diagnose(_ observation: ConnectionObservation, id: Int) -> ConnectionReport {
-        diagnoser(for: observation).report(id: id)
+        Diagnoser(observation: observation, certificates: findings(for: observation)).report(id: id)
     }
 
-    private mutating func diagnoser(for observation: ConnectionObservation) -> Diagnoser {
+    /// What the connection's certificates say (cached by chain, SNI and server).
+    private mutating func findings(for observation: ConnectionObservation) -> CertificateFindings {
         let (summaries, unreadable) = certificates.summaries(observation.serverCertificates)
         let time = observation.serverCertificateAt?.timestamp ?? observation.first.timestamp
         let trust = summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, summaries, at: time) }
-        let findings = certificates.findings(summaries: summaries, unreadable: unreadable,
-                                             sni: observation.clientHello?.serverName,
-                                             server: observation.server.address,
-                                             captureTime: time, trust: trust)
-        return Diagnoser(observation: observation, certificates: findings)
+        return certificates.findings(summaries: summaries, unreadable: unreadable,
+                                     sni: observation.clientHello?.serverName, server: observation.server.address,
+                                     captureTime: time, trust: trust)
     }
 }

@@ -125,6 +125,7 @@ struct CertificateCache {
         if let cached = findings[key], cached.validity == validity {
             var result = cached.findings
             result.trust = trust
+            result.captureTime = captureTime
             return result
         }
         let result = CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni, captureTime: captureTime, trust: trust)

@@ -9,11 +9,8 @@ public struct CertificateFindings: Sendable {
     public var chain: ChainAnalysis?
     /// nil when there was no name to check (no SNI) or no certificate.
     public var hostname: HostnameMatch?
-    /// The first certificate not valid at capture time.
-    public var expired: CertificateSummary?
-    public var notYetValid: CertificateSummary?
-    /// Certificates that expire within 14 days of the capture.
-    public var expiringSoon: [CertificateSummary]
+    /// When the certificates were seen: validity is judged then, not today.
+    public var captureTime: Timestamp
     public var trust: TrustVerdict?
     /// A TLS-terminating proxy or inspection product named by the issuer.
     public var interceptionProduct: String?
@@ -28,13 +25,25 @@ public struct CertificateFindings: Sendable {
             hostname = sni.map { HostnameMatcher.match(hostname: $0, certificate: leaf) }
             interceptionProduct = summaries.lazy.compactMap { InterceptionProducts.product(issuing: $0) }.first
         }
-        expired = summaries.first { $0.notAfter < captureTime }
-        notYetValid = summaries.first { captureTime < $0.notBefore }
-        let soon = Timestamp(seconds: captureTime.seconds + 14 * 86_400, nanoseconds: 0)
-        expiringSoon = summaries.filter { captureTime <= $0.notAfter && $0.notAfter < soon }
+        self.captureTime = captureTime
     }
 
     public var leaf: CertificateSummary? { summaries.first }
+
+    // Worked out when asked (a few times per report with certificates): stored, two optional summaries made
+    // every connection's findings, with certificates or without, several hundred bytes larger.
+
+    /// The first certificate not valid at capture time: expired.
+    public var expired: CertificateSummary? { summaries.first { $0.notAfter < captureTime } }
+
+    /// The first certificate not valid yet at capture time.
+    public var notYetValid: CertificateSummary? { summaries.first { captureTime < $0.notBefore } }
+
+    /// Certificates that expire within 14 days of the capture.
+    public var expiringSoon: [CertificateSummary] {
+        let soon = Timestamp(seconds: captureTime.seconds + 14 * 86_400, nanoseconds: 0)
+        return summaries.filter { captureTime <= $0.notAfter && $0.notAfter < soon }
+    }
 
     /// The issuer the served chain lacks, judged from the chain alone (no trust store).
     public var structuralMissingIssuer: String? {

@@ -21,20 +21,25 @@ public struct Diagnoser {
     public let progress: HandshakeProgress
     public let certificates: CertificateFindings
     /// False when only the outcome is wanted: verdicts then skip their words (`conclude`).
-    private var wordsWanted = true
+    private let wordsWanted: Bool
 
     public init(observation: ConnectionObservation, certificates: CertificateFindings) {
+        self.init(observation: observation, certificates: certificates, wordsWanted: true)
+    }
+
+    private init(observation: ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool) {
         self.observation = observation
         self.progress = HandshakeProgress(observation)
         self.certificates = certificates
+        self.wordsWanted = wordsWanted
     }
 
     /// The cause and whether the handshake completed: all a connection that is only counted needs. Its words
     /// (explanation, next steps) are not worked out.
-    public var outcome: (cause: Cause, established: Bool) {
-        var wordless = self
-        wordless.wordsWanted = false
-        return (wordless.verdict.cause, progress.established)
+    public static func outcome(of observation: ConnectionObservation,
+                               certificates: CertificateFindings) -> (cause: Cause, established: Bool) {
+        let wordless = Diagnoser(observation: observation, certificates: certificates, wordsWanted: false)
+        return (wordless.verdict.cause, wordless.progress.established)
     }
 
     /// A verdict whose words are worked out only when they will be shown.
