@@ -32,12 +32,7 @@ import PacketDecoding
 
     @Test(arguments: captures)
     func shardedReportIsTheSingleThreadedOne(_ url: URL) throws {
-        let single: AnalysisReport
-        do {
-            single = try Self.analyze(url, workers: nil)
-        } catch is CaptureError {
-            return  // unreadable by libpcap: nothing to compare
-        }
+        guard let single = try Self.analyzeIfReadable(url) else { return }
         let expected = Self.text(single)
         for workers in [2, 3] {
             #expect(try Self.text(Self.analyze(url, workers: workers)) == expected,
@@ -75,6 +70,16 @@ import PacketDecoding
     }
 
     // MARK: Helpers
+
+    /// nil when libpcap cannot read the capture at all (some corpus files): then there is nothing to compare.
+    static func analyzeIfReadable(_ url: URL, options: AnalysisOptions = AnalysisOptions(),
+                                  workers: Int? = nil) throws -> AnalysisReport? {
+        do {
+            return try analyze(url, options: options, workers: workers)
+        } catch is CaptureError {
+            return nil
+        }
+    }
 
     static func analyze(_ url: URL, options: AnalysisOptions = AnalysisOptions(), workers: Int?) throws -> AnalysisReport {
         let reader = try CaptureFileReader(path: url.path)
