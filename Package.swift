@@ -31,6 +31,8 @@ let package = Package(
             pkgConfig: "libpcap",
             providers: [.apt(["libpcap-dev"])]
         ),
+        // glibc's mallopt, for the executable's memory policy (Sources/tlsdiag/MemoryPolicy.swift).
+        .systemLibrary(name: "CMalloc"),
         .target(name: "WireFormat"),
         .target(name: "PacketCapture", dependencies: ["CPcap", "WireFormat"]),
         .target(name: "PacketDecoding", dependencies: ["WireFormat"]),
@@ -59,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "tlsdiag",
             dependencies: [
-                "PacketCapture", "Analysis", "Reports", "TLSDecryption",
+                "PacketCapture", "Analysis", "Reports", "TLSDecryption", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

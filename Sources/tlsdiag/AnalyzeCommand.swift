@@ -27,6 +27,7 @@ struct AnalyzeCommand: ParsableCommand {
     var caBundle: String?
 
     func run() throws {
+        MemoryPolicy.returnLargeBlocksWhenFreed()
         var options = AnalysisOptions()
         options.ports = portOptions.ports
         options.trustStore = try TrustStoreLoader.load(explicitPath: caBundle)

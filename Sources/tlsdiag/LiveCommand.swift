@@ -70,6 +70,7 @@ struct LiveCommand: ParsableCommand {
     }
 
     func run() throws {
+        MemoryPolicy.returnLargeBlocksWhenFreed()
         if listInterfaces {
             printOut(LiveSetup.interfaceList())
             return
