@@ -158,7 +158,8 @@ def main():
 
     tshark = ["tshark", "-r", main_path, "-Y", "tls.alert_message", "-T", "fields",
               "-e", "frame.number", "-e", "tls.alert_message.desc"]
-    sharded_cpu, _ = row(f"tlsdiag analyze ({cores} workers)", [TLSDIAG, "analyze", main_path], main_path, args.runs)
+    sharded_cpu, sharded_rss = row(f"tlsdiag analyze ({cores} workers)", [TLSDIAG, "analyze", main_path], main_path,
+                                   args.runs)
     single_cpu, single_rss = row("tlsdiag analyze (TLSDIAG_THREADS=1)", [TLSDIAG, "analyze", main_path], main_path,
                                  args.runs, env_with(TLSDIAG_THREADS=1))
     tshark_cpu, _ = row(f"tshark -Y tls.alert_message -T fields", tshark, main_path, args.tshark_runs)
@@ -167,6 +168,8 @@ def main():
     ssldump_cpu, _ = row("ssldump -n, ssldump's copy", ["ssldump", "-n", "-r", uncut_path], uncut_path, args.runs)
     _, double_rss = row("tlsdiag analyze (TLSDIAG_THREADS=1), 2× flows", [TLSDIAG, "analyze", double_path],
                         double_path, args.runs, env_with(TLSDIAG_THREADS=1))
+    _, double_sharded_rss = row(f"tlsdiag analyze ({cores} workers), 2× flows", [TLSDIAG, "analyze", double_path],
+                                double_path, args.runs)
     _, longer_rss = row("tlsdiag analyze (TLSDIAG_THREADS=1), 2× data per flow", [TLSDIAG, "analyze", longer_path],
                         longer_path, args.runs, env_with(TLSDIAG_THREADS=1))
     _, flood_rss = row(f"tlsdiag analyze ({cores} workers), 1,000,000 SYNs (hostile)", [TLSDIAG, "analyze", flood_path],
@@ -195,7 +198,8 @@ def main():
           f"1/{ssldump_cpu / uncut_cpu:.1f} of ssldump's; with {cores} workers 1/{tshark_cpu / sharded_cpu:.1f} "
           f"of tshark's.")
     print(f"Peak RSS (1 thread): {single_rss:.0f} MB; 2× flows {double_rss:.0f} MB; 2× data per flow "
-          f"{longer_rss:.0f} MB; 1,000,000 SYNs from distinct ports ({cores} workers) {flood_rss:.0f} MB.")
+          f"{longer_rss:.0f} MB. With {cores} workers: {sharded_rss:.0f} MB; 2× flows {double_sharded_rss:.0f} MB; "
+          f"1,000,000 SYNs from distinct ports {flood_rss:.0f} MB.")
     if args.instructions:
         log("counting instructions with valgrind (tlsdiag, ssldump, then tshark: slow)")
         one = env_with(TLSDIAG_THREADS=1)
