@@ -3,12 +3,14 @@
 /// For large state that is cold or often absent: a holder keeps one pointer inline instead of hundreds of bytes,
 /// which matters when a capture holds tens of thousands of connections at once (a flood of SYNs).
 struct CopyOnWriteBox<Value> {
-    private final class Storage {
-        var value: Value
+    final class Storage {
+        fileprivate(set) var value: Value
         init(_ value: Value) { self.value = value }
     }
 
-    private var storage: Storage
+    /// For reading a part in place: `storage.value.part` loads that part only, where the `value` getter copies
+    /// the whole value (retaining everything it holds) first.
+    private(set) var storage: Storage
 
     init(_ value: Value) { storage = Storage(value) }
 

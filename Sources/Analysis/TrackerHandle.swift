@@ -7,31 +7,21 @@ import Diagnosis
 /// mostly cold state, and a hostile capture (a million SYNs) fills that array to `maxConnections`: inline, the
 /// array's growth alone (old and new buffers at once) would cost hundreds of megabytes. Behind a reference each
 /// entry costs a pointer, and each tracker one allocation when its connection starts (not per packet).
-///
-/// The storage is a class of its own rather than a generic box: its deinit and copies are then specialized for
-/// the tracker, and a field can be read in place (`observationToJudge`) where a getter would copy the tracker.
 struct TrackerHandle: TCPStreamHandler {
-    private final class Storage {
-        var tracker: ConnectionTracker
-        init(_ tracker: ConnectionTracker) { self.tracker = tracker }
-    }
+    private var box: CopyOnWriteBox<ConnectionTracker>
 
-    private var storage: Storage
-
-    init(_ tracker: ConnectionTracker) { storage = Storage(tracker) }
+    init(_ tracker: ConnectionTracker) { box = CopyOnWriteBox(tracker) }
 
     var tracker: ConnectionTracker {
-        get { storage.tracker }
-        _modify {
-            if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.tracker) }
-            yield &storage.tracker
-        }
+        get { box.value }
+        _modify { yield &box.value }
     }
 
-    /// The observation to judge, or nil when the connection is not reported (or was, early).
+    /// The observation to judge, or nil when the connection is not reported (or was, early). Read in place: the
+    /// `tracker` getter would copy the whole tracker.
     var observationToJudge: ConnectionObservation? {
-        guard storage.tracker.isReportable, !storage.tracker.reportedEarly else { return nil }
-        return storage.tracker.observation
+        guard box.storage.value.isReportable, !box.storage.value.reportedEarly else { return nil }
+        return box.storage.value.observation
     }
 
     mutating func handle(_ event: TCPStreamEvent, connection: TCPConnectionInfo) -> StreamHandlerDecision {
