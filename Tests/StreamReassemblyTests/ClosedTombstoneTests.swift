@@ -12,14 +12,7 @@ import PacketDecoding
 
     func at(_ seconds: Int64) -> Timestamp { Timestamp(seconds: t0.seconds + seconds, nanoseconds: 0) }
 
-    var conversation: [TCPSegment] {
-        peers.handshake + [
-            peers.fromClient(0, [1, 2]),
-            peers.fromServer(0, [3]),
-            peers.fromClient(2, flags: [.ack, .fin]),
-            peers.fromServer(1, flags: [.ack, .fin]),
-        ]
-    }
+    var conversation: [TCPSegment] { peers.closedConversation }
     var lateFINAndACK: [TCPSegment] { [peers.fromServer(1, flags: [.ack, .fin]), peers.fromClient(3)] }
 
     func closedConversation(limits: ReassemblyLimits = ReassemblyLimits()) -> TCPReassembler<Recorder> {

@@ -13,13 +13,7 @@ import PacketDecoding
     }
 
     var fullConversation: [TCPSegment] {
-        peers.handshake + [
-            peers.fromClient(0, [1, 2]),
-            peers.fromServer(0, [3]),
-            peers.fromClient(2, flags: [.ack, .fin]),
-            peers.fromServer(1, flags: [.ack, .fin]),
-            peers.fromClient(3),   // final ACK, after the close
-        ]
+        peers.closedConversation + [peers.fromClient(3)]   // final ACK, after the close
     }
 
     @Test func bothFINsCloseTheConnectionAndLatePacketsAreAbsorbed() throws {

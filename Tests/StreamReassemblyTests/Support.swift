@@ -122,6 +122,15 @@ struct Peers {
     var synAck: TCPSegment { segment(server, client, seq: serverISN, ack: clientISN &+ 1, flags: [.syn, .ack]) }
     var handshakeACK: TCPSegment { fromClient(0) }
     var handshake: [TCPSegment] { [syn, synAck, handshakeACK] }
+    /// Handshake, two bytes from the client, one from the server, then a FIN each way (client first).
+    var closedConversation: [TCPSegment] {
+        handshake + [
+            fromClient(0, [1, 2]),
+            fromServer(0, [3]),
+            fromClient(2, flags: [.ack, .fin]),
+            fromServer(1, flags: [.ack, .fin]),
+        ]
+    }
 }
 
 func segment(_ source: Endpoint, _ destination: Endpoint, seq: UInt32, ack: UInt32, flags: TCPFlags,
