@@ -119,7 +119,7 @@ struct FailureGroup {
     /// `#3, #5, #8 and 34 more` (markdown passes no prefix: GitHub links `#3` to issue 3)
     func idList(limit: Int = 8, prefix: String = "#") -> String {
         let shown = ids.prefix(limit).map { "\(prefix)\($0)" }.joined(separator: ", ")
-        return ids.count > limit ? "\(shown) and \(TextLayout.grouped(ids.count - limit)) more" : shown
+        return ids.count > limit ? "\(shown) and \(CountText.grouped(ids.count - limit)) more" : shown
     }
 
     /// `02:41:07 – 03:05:55` or `at 02:41:07`.

@@ -80,8 +80,8 @@ public struct LiveSummary: Sendable {
     /// Plain text for stderr; capture facts (interface, packet and drop counters) are the caller's.
     public func textLines() -> [String] {
         guard connections > 0 else { return ["No TLS connections seen."] }
-        var lines = ["\(TextLayout.plural(connections, "TLS connection")): "
-                     + "\(TextLayout.grouped(established)) established, \(TextLayout.grouped(failed)) failed"]
+        var lines = ["\(CountText.plural(connections, "TLS connection")): "
+                     + "\(CountText.grouped(established)) established, \(CountText.grouped(failed)) failed"]
         guard failed > 0 else {
             lines.append("Incident summary: no handshake failed.")
             return lines
@@ -91,18 +91,18 @@ public struct LiveSummary: Sendable {
             return lhs.order < rhs.order
         }
         let clock = Clock(first: sorted.map(\.first).min(), last: sorted.map(\.last).max())
-        lines.append("Incident summary: \(TextLayout.plural(failed, "failed connection")) in "
-                     + "\(TextLayout.plural(groups.count, "group")) (server, SNI, cause), most frequent first")
-        let countWidth = sorted.map { TextLayout.grouped($0.count).count }.max() ?? 1
+        lines.append("Incident summary: \(CountText.plural(failed, "failed connection")) in "
+                     + "\(CountText.plural(groups.count, "group")) (server, SNI, cause), most frequent first")
+        let countWidth = sorted.map { CountText.grouped($0.count).count }.max() ?? 1
         let causeWidth = min(24, sorted.map { $0.cause.rawValue.count }.max() ?? 0)
         for group in sorted {
-            let count = TextLayout.grouped(group.count)
+            let count = CountText.grouped(group.count)
             let lead = "  " + String(repeating: " ", count: countWidth - count.count) + count + " × "
             let detailPrefix = String(repeating: " ", count: lead.count)
             let cause = TextLayout.pad(TerminalText.escape(group.cause.rawValue), to: causeWidth)
             let (from, to) = (clock.seconds(group.first), clock.seconds(group.last))
             let time = from == to ? "at \(from)" : "\(from) – \(to)"
-            let clients = (group.clientsCapped ? "at least " : "") + TextLayout.plural(group.clients.count, "client")
+            let clients = (group.clientsCapped ? "at least " : "") + CountText.plural(group.clients.count, "client")
             lines += TextLayout.fit(
                 [
                     cause + " " + TerminalText.escape(group.server.description),
@@ -114,15 +114,15 @@ public struct LiveSummary: Sendable {
             var symptom = TerminalText.escape(group.symptom)
             if group.otherSymptoms > 0 { symptom += " (\(group.otherSymptoms) ended differently)" }
             let shown = group.ids.map { "#\($0)" }.joined(separator: ", ")
-            let ids = group.count > group.ids.count ? "\(shown) and \(TextLayout.grouped(group.count - group.ids.count)) more" : shown
+            let ids = group.count > group.ids.count ? "\(shown) and \(CountText.grouped(group.count - group.ids.count)) more" : shown
             lines += TextLayout.wrap("\(symptom); see \(ids)", firstPrefix: detailPrefix, restPrefix: detailPrefix + "  ")
         }
         if ungroupedFailures > 0 {
-            lines.append("  \(TextLayout.plural(ungroupedFailures, "more failure")) in groups past the first "
-                         + "\(TextLayout.grouped(Self.maxGroups)) (counted by cause only)")
+            lines.append("  \(CountText.plural(ungroupedFailures, "more failure")) in groups past the first "
+                         + "\(CountText.grouped(Self.maxGroups)) (counted by cause only)")
         }
         let causes = byCause.filter { $0.key != .ok }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-        lines.append("By cause: " + causes.map { "\(TerminalText.escape($0.key.rawValue)) \(TextLayout.grouped($0.value))" }
+        lines.append("By cause: " + causes.map { "\(TerminalText.escape($0.key.rawValue)) \(CountText.grouped($0.value))" }
             .joined(separator: ", "))
         return lines
     }

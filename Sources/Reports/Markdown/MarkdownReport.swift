@@ -51,11 +51,11 @@ struct MarkdownReport {
         let totals = report.totals
         let counts = totals.connections == 0
             ? "No TLS connections found."
-            : "\(TextLayout.plural(totals.connections, "TLS connection")): "
-              + "\(TextLayout.grouped(totals.established)) established, \(TextLayout.grouped(totals.failed)) failed."
+            : "\(CountText.plural(totals.connections, "TLS connection")): "
+              + "\(CountText.grouped(totals.established)) established, \(CountText.grouped(totals.failed)) failed."
         let trust: String
         if let source = report.trustSource {
-            let roots = trustRootCount.map { " (\(TextLayout.plural($0, "root")))" } ?? ""
+            let roots = trustRootCount.map { " (\(CountText.plural($0, "root")))" } ?? ""
             trust = "Trust judged against \(MD.code(source))\(roots)."
         } else {
             trust = "Trust not judged: no CA bundle was given (`--ca-bundle FILE`)."
@@ -64,7 +64,7 @@ struct MarkdownReport {
             "tlsdiag \(MD.prose(toolVersion, lineStart: false))",
             MD.code(capture.file, limit: 120),
             MD.prose(capture.format, lineStart: false),
-            "\(TextLayout.plural(capture.packets, "packet")) (\(TextLayout.byteCount(capture.bytes)))",
+            "\(CountText.plural(capture.packets, "packet")) (\(CountText.byteCount(capture.bytes)))",
             Clock.span(capture.firstPacket, capture.lastPacket),
             MD.prose(Wording.linkType(capture.linkType), lineStart: false),
         ]
@@ -94,13 +94,13 @@ struct MarkdownReport {
             var symptom = MD.cell(group.symptom)
             if group.otherSymptoms > 0 { symptom += " (\(group.otherSymptoms) ended differently)" }
             lines.append(row([
-                TextLayout.grouped(group.count),
+                CountText.grouped(group.count),
                 MD.code(group.cause.rawValue, inTable: true),
                 MD.code(group.server.description, inTable: true),
                 sni,
                 symptom,
                 group.timeRange(clock),
-                TextLayout.grouped(group.clients.count),
+                CountText.grouped(group.clients.count),
                 group.idList(prefix: ""),
             ]))
         }
@@ -112,7 +112,7 @@ struct MarkdownReport {
         guard !counts.isEmpty else { return [] }
         var lines = ["", "## Connections by cause", "", "| Cause | Connections |", "| --- | ---: |"]
         for (cause, count) in counts {
-            lines.append(row([MD.code(cause.rawValue, inTable: true), TextLayout.grouped(count)]))
+            lines.append(row([MD.code(cause.rawValue, inTable: true), CountText.grouped(count)]))
         }
         return lines
     }

@@ -1,8 +1,6 @@
 // Line building for the text report: word wrap and "fit these parts on a line, else continue below".
 // Widths count Characters; every string here has already gone through TerminalText.escape.
 
-import Diagnosis
-
 enum TextLayout {
     static let width = 100
 
@@ -175,15 +173,5 @@ enum TextLayout {
     static func pad(_ text: String, to width: Int) -> String {
         let count = columns(text)
         return count >= width ? text : text + String(repeating: " ", count: width - count)
-    }
-
-    /// `2,114`
-    static func grouped(_ value: Int) -> String { CountText.grouped(value) }
-
-    /// `812 bytes`, `1.2 MB`
-    static func byteCount(_ bytes: Int) -> String { CountText.byteCount(bytes) }
-
-    static func plural(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
-        CountText.plural(count, singular, plural)
     }
 }

@@ -28,7 +28,7 @@ struct TextReport {
         var fitter = LineFitter(restPrefix: "    ")
         if failedCount > 0 {
             stream.line("")
-            stream.line("Failed connections (\(TextLayout.grouped(failedCount)))")
+            stream.line("Failed connections (\(CountText.grouped(failedCount)))")
             for index in failures.full {
                 stream.line("")
                 stream.lines(ConnectionText.block(connections[index], clock: clock))
@@ -48,7 +48,7 @@ struct TextReport {
         }
         if healthyCount > 0 {
             stream.line("")
-            stream.line("Established connections (\(TextLayout.grouped(healthyCount)))")
+            stream.line("Established connections (\(CountText.grouped(healthyCount)))")
             for index in connections.indices where !connections.isFailed(at: index) {
                 ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
                 stream.flushIfFull()
@@ -64,7 +64,7 @@ struct TextReport {
             [
                 "tlsdiag \(TerminalText.escape(toolVersion))",
                 TerminalText.escape(capture.file, limit: 120),
-                "\(TextLayout.plural(capture.packets, "packet")) (\(TextLayout.byteCount(capture.bytes)))",
+                "\(CountText.plural(capture.packets, "packet")) (\(CountText.byteCount(capture.bytes)))",
                 Clock.span(capture.firstPacket, capture.lastPacket),
                 TerminalText.escape(Wording.linkType(capture.linkType)),
             ],
@@ -74,9 +74,9 @@ struct TextReport {
         if totals.connections == 0 {
             lines.append("No TLS connections found.")
         } else {
-            lines.append("\(TextLayout.plural(totals.connections, "TLS connection")): "
-                         + "\(TextLayout.grouped(totals.established)) established, "
-                         + "\(TextLayout.grouped(totals.failed)) failed")
+            lines.append("\(CountText.plural(totals.connections, "TLS connection")): "
+                         + "\(CountText.grouped(totals.established)) established, "
+                         + "\(CountText.grouped(totals.failed)) failed")
         }
         lines += TextLayout.wrap(trustLine(), firstPrefix: "", restPrefix: "  ")
         return lines
@@ -86,7 +86,7 @@ struct TextReport {
         guard let source = report.trustSource else {
             return "Trust not judged: no CA bundle (--ca-bundle FILE checks chains against trusted roots)"
         }
-        let roots = trustRootCount.map { " (\(TextLayout.plural($0, "root")))" } ?? ""
+        let roots = trustRootCount.map { " (\(CountText.plural($0, "root")))" } ?? ""
         return "Trust judged against \(TerminalText.escape(source))\(roots)"
     }
 
@@ -100,12 +100,12 @@ struct TextReport {
             let noneFailed = !report.connections.isEmpty && report.unlistedConnections.failed == 0
             return noneFailed ? ["Incident summary: no handshake failed."] : []
         }
-        var lines = ["Incident summary: \(TextLayout.plural(failedCount, "failed connection")) in "
-                     + "\(TextLayout.plural(groups.count, "group")) (server, SNI, cause), most frequent first"]
-        let countWidth = groups.map { TextLayout.grouped($0.count).count }.max() ?? 1
+        var lines = ["Incident summary: \(CountText.plural(failedCount, "failed connection")) in "
+                     + "\(CountText.plural(groups.count, "group")) (server, SNI, cause), most frequent first"]
+        let countWidth = groups.map { CountText.grouped($0.count).count }.max() ?? 1
         let causeWidth = min(24, groups.map { $0.cause.rawValue.count }.max() ?? 0)
         for group in groups {
-            let count = TextLayout.grouped(group.count)
+            let count = CountText.grouped(group.count)
             let lead = "  " + String(repeating: " ", count: countWidth - count.count) + count + " × "
             let detailPrefix = String(repeating: " ", count: lead.count)
             let cause = TextLayout.pad(TerminalText.escape(group.cause.rawValue), to: causeWidth)
@@ -114,7 +114,7 @@ struct TextReport {
                     cause + " " + TerminalText.escape(group.server.description),
                     TerminalText.escape(group.sniLabel, limit: ConnectionText.nameLimit),
                     group.timeRange(clock),
-                    TextLayout.plural(group.clients.count, "client"),
+                    CountText.plural(group.clients.count, "client"),
                 ],
                 firstPrefix: lead, restPrefix: detailPrefix)
             var symptom = TerminalText.escape(group.symptom)
@@ -130,10 +130,10 @@ struct TextReport {
         let unlisted = report.unlistedConnections
         guard unlisted.connections > 0 else { return [] }
         let causes = JSONReport.causeCounts(unlisted)
-            .map { "\(TextLayout.grouped($0.count)) \($0.cause.rawValue)" }.joined(separator: ", ")
+            .map { "\(CountText.grouped($0.count)) \($0.cause.rawValue)" }.joined(separator: ", ")
         return [""] + TextLayout.wrap(
-            "Not listed: \(TextLayout.plural(unlisted.connections, "more connection")) "
-                + "(\(TextLayout.grouped(unlisted.failed)) failed), counted above only: \(causes)",
+            "Not listed: \(CountText.plural(unlisted.connections, "more connection")) "
+                + "(\(CountText.grouped(unlisted.failed)) failed), counted above only: \(causes)",
             firstPrefix: "", restPrefix: "  ")
     }
 
