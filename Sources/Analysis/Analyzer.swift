@@ -28,9 +28,16 @@ public struct AnalysisOptions: Sendable {
     /// (with a capture warning), so that a capture of millions of connections keeps memory bounded: the pretty
     /// JSON of 20,000 connections is already about 40 MB, and a person reads the incident summary, not the list.
     public var maxReportedConnections = 20_000
-    /// Listed reports held in memory; those judged later wait in an unlinked temporary file (in `$TMPDIR`) until
-    /// they are rendered, so that memory stays flat as captures grow. 0 spills every report.
-    public var maxResidentReports = 5_000
+    /// Listed reports held in memory, at most this many and about `maxResidentReportBytes`; those judged later
+    /// wait in an unlinked temporary file (in `$TMPDIR`) until they are rendered, so that memory stays flat as
+    /// captures grow. 0 spills every report.
+    public var maxResidentReports = 20_000
+    /// About 5,000 reports with their timelines (`ResidentSize`); twice as many without.
+    public var maxResidentReportBytes = 11 << 20
+    /// Whether the report shows the timeline of a connection whose handshake succeeded: JSON does; text and
+    /// markdown give such a connection one line. When false, those timelines are let go once judged, so that
+    /// about twice as many reports stay in memory instead of going through the temporary file.
+    public var keepsHealthyTimelines = true
     /// Where that temporary file goes (nil: `$TMPDIR`, else `/tmp`); where no file can be made, reports stay
     /// in memory.
     public var temporaryDirectory: String? = nil
@@ -62,6 +69,8 @@ public struct Analyzer {
     public init(options: AnalysisOptions) {
         self.options = options
         self.listing = ConnectionListBuilder(residentLimit: options.maxResidentReports,
+                                             residentByteLimit: options.maxResidentReportBytes,
+                                             keepsHealthyTimelines: options.keepsHealthyTimelines,
                                              directory: options.temporaryDirectory)
         let sink: ConclusionSink? = options.reportEarly ? ConclusionSink() : nil
         self.sink = sink

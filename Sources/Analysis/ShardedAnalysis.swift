@@ -43,6 +43,7 @@ public final class ShardedAnalyzer {
         shardOptions.reassemblyLimits.maxConnections = max(1, options.reassemblyLimits.maxConnections / count)
         shardOptions.reassemblyLimits.maxBufferedBytesTotal = max(1, options.reassemblyLimits.maxBufferedBytesTotal / count)
         shardOptions.maxResidentReports = options.maxResidentReports / count
+        shardOptions.maxResidentReportBytes = options.maxResidentReportBytes / count
         self.workers = (0..<count).map { index in ShardWorker(options: shardOptions, index: index) }
         self.pending = Array(repeating: PacketBatch(), count: count)
         for worker in self.workers { worker.start() }

@@ -6,6 +6,10 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case text
     case json
     case markdown
+
+    /// Whether the format shows the timeline of a connection whose handshake succeeded: JSON gives every
+    /// connection's; text and markdown give such a connection one line (`AnalysisOptions.keepsHealthyTimelines`).
+    public var showsHealthyTimelines: Bool { self == .json }
 }
 
 /// Renders an `AnalysisReport` as text, JSON (the report contract) or markdown.

@@ -7,6 +7,7 @@ import TLSDissector
 import CertificateAnalysis
 import Diagnosis
 @testable import Analysis
+import Reports
 
 /// Past `maxResidentReports`, reports wait in a temporary file until they are rendered. A report must read back
 /// exactly as it was, whatever the capture, the number of workers, or whether a temporary file can be made.
@@ -21,6 +22,40 @@ import Diagnosis
             let spilled = try ShardingTests.analyze(url, options: options, workers: workers)
             #expect(ShardingTests.text(spilled) == expected, "\(url.lastPathComponent), workers \(String(describing: workers))")
         }
+    }
+
+    /// Text and markdown give a healthy connection one line: without its timeline (`keepsHealthyTimelines`
+    /// false), held in memory or spilled, they read the same; failed connections keep theirs (markdown and text
+    /// print it in their blocks).
+    @Test(arguments: ShardingTests.captures)
+    func healthyTimelinesAreNotNeededForTextOrMarkdown(_ url: URL) throws {
+        guard let kept = try ShardingTests.analyzeIfReadable(url) else { return }
+        for residentLimit in [0, 20_000] {
+            var options = AnalysisOptions()
+            options.keepsHealthyTimelines = false
+            options.maxResidentReports = residentLimit
+            let lean = try ShardingTests.analyze(url, options: options, workers: nil)
+            for format in [ReportFormat.text, .markdown] {
+                #expect(ReportRenderer.render(lean, as: format, toolVersion: "test")
+                        == ReportRenderer.render(kept, as: format, toolVersion: "test"),
+                        "\(url.lastPathComponent), \(format), resident limit \(residentLimit)")
+            }
+            for (leanReport, keptReport) in zip(lean.connections, kept.connections) {
+                let dropped = !keptReport.failed && (keptReport.sni != nil || !keptReport.offeredVersions.isEmpty)
+                #expect(leanReport.timeline.isEmpty == (dropped || keptReport.timeline.isEmpty))
+            }
+        }
+    }
+
+    /// Reports past `maxResidentReportBytes` (as `ResidentSize` counts them) are spilled, however few are kept.
+    @Test func theResidentByteLimitSpills() throws {
+        let reports = Self.reports()
+        let limit = ResidentSize.bytes(of: reports[0]) + ResidentSize.bytes(of: reports[1])
+        var builder = ConnectionListBuilder(residentLimit: 100, residentByteLimit: limit)
+        for report in reports { builder.append(report) }
+        let part = builder.take()
+        #expect(part.resident.count == 2)
+        #expect(ConnectionList(parts: [part]).map(Self.dumped) == reports.map(Self.dumped))
     }
 
     @Test func everyFieldSurvivesTheRoundTrip() throws {

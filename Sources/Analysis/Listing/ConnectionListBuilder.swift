@@ -12,9 +12,14 @@ struct ConnectionListBuilder {
         var store = ConnectionList.Store(file: nil, certificates: CertificateTable())
     }
 
-    /// Reports kept as values before spilling starts (`AnalysisOptions.maxResidentReports`): small captures
-    /// never touch the disk, and one of tens of thousands of connections holds this many (about 2.5 kB each).
+    /// Reports kept as values before spilling starts (`AnalysisOptions.maxResidentReports`, and about
+    /// `maxResidentReportBytes` as `ResidentSize` counts them): small captures never touch the disk, and one of
+    /// tens of thousands of connections holds no more.
     private let residentLimit: Int
+    private let residentByteLimit: Int
+    private var residentBytes = 0
+    /// False: a healthy connection's timeline is let go before its report is kept (`keepsHealthyTimelines`).
+    private let keepsHealthyTimelines: Bool
     /// Where the spill file goes (nil: `$TMPDIR`, else `/tmp`).
     private let directory: String?
     private var part = Part()
@@ -24,8 +29,11 @@ struct ConnectionListBuilder {
     /// The kept entries by start, latest on top; built when `add` first finds the list full.
     private var latestKept = LatestKept([])
 
-    init(residentLimit: Int, directory: String? = nil) {
+    init(residentLimit: Int, residentByteLimit: Int = .max, keepsHealthyTimelines: Bool = true,
+         directory: String? = nil) {
         self.residentLimit = residentLimit
+        self.residentByteLimit = residentByteLimit
+        self.keepsHealthyTimelines = keepsHealthyTimelines
         self.directory = directory
     }
 
@@ -43,9 +51,20 @@ struct ConnectionListBuilder {
         part.entries.append(ConnectionList.Entry(report, location: store(report), shared: &part.shared))
     }
 
-    /// Keeps the report as a value, or spills it once `residentLimit` are kept.
+    /// Keeps the report as a value, or spills it once `residentLimit` are kept or their bytes would pass
+    /// `residentByteLimit`. (The entry was made from the whole report: its ending needs the timeline.)
     private mutating func store(_ report: ConnectionReport) -> ConnectionList.Location {
-        if part.resident.count >= residentLimit, let spilled = spill(report) { return spilled }
+        var report = report
+        if !keepsHealthyTimelines, !report.failed, report.sni != nil || !report.offeredVersions.isEmpty {
+            // Nothing else reads it: `HandshakeEnding.sawClientHello` is answered by the SNI or versions.
+            report.timeline = []
+        }
+        let bytes = ResidentSize.bytes(of: report)
+        if part.resident.count >= residentLimit || bytes > residentByteLimit - residentBytes,
+           let spilled = spill(report) {
+            return spilled
+        }
+        residentBytes += bytes
         part.resident.append(report)
         return .resident(part.resident.count - 1)
     }
@@ -86,7 +105,7 @@ struct ConnectionListBuilder {
 
     /// Hands the reports over and starts empty.
     mutating func take() -> Part {
-        defer { part = Part(); spillSize = 0; spillFailed = false; latestKept = LatestKept([]) }
+        defer { part = Part(); spillSize = 0; spillFailed = false; latestKept = LatestKept([]); residentBytes = 0 }
         return part
     }
 
