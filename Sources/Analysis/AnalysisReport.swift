@@ -67,12 +67,8 @@ public struct AnalysisReport: Sendable {
     }
 
     /// Every connection judged, listed or not: what the summary counts.
-    public var totals: ConnectionCounts {
-        var listed = ConnectionCounts()
-        for digest in connections.digests { listed.add(cause: digest.cause, established: digest.established) }
-        return listed + unlistedConnections
-    }
+    public var totals: ConnectionCounts { connections.counts + unlistedConnections }
 
     /// At least one connection failed (exit status 1).
-    public var anyFailed: Bool { unlistedConnections.failed > 0 || connections.digests.contains { $0.cause != .ok } }
+    public var anyFailed: Bool { unlistedConnections.failed > 0 || connections.anyFailed }
 }

@@ -80,6 +80,10 @@ import Diagnosis
             #expect(SpilledReportsTests.dumped(list[index]) == SpilledReportsTests.dumped(report))
         }
         #expect(list.failedPositions == expected.indices.filter { expected[$0].cause != .ok })
+        // Counted from the entries, merged shards and all, as the reports count themselves.
+        #expect(list.counts == ConnectionCounts(expected))
+        #expect(list.anyFailed == expected.contains { $0.failed })
+        #expect(ConnectionList(Array(expected.filter { !$0.failed })).anyFailed == false)
     }
 
     @Test func anEndingNamesTheLastResetAndTheFirstFIN() {

@@ -86,6 +86,24 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         subscript(position: Int) -> ConnectionDigest { ConnectionDigest(entries[position], shared) }
     }
 
+    /// The listed connections counted by outcome, from the entries alone: each cause word is looked up once,
+    /// not once per connection.
+    var counts: ConnectionCounts {
+        var perCause: [UInt32: Int] = [:]
+        var counts = ConnectionCounts()
+        for entry in entries {
+            perCause[entry.cause, default: 0] += 1
+            if entry.flags.contains(.established) { counts.established += 1 }
+            if entry.failed { counts.failed += 1 }
+        }
+        counts.connections = entries.count
+        for (number, count) in perCause { counts.byCause[Cause(rawValue: shared.causes[number] ?? ""), default: 0] += count }
+        return counts
+    }
+
+    /// Whether any listed connection failed, without reading a report.
+    var anyFailed: Bool { entries.contains { $0.failed } }
+
     /// Whether the connection at `position` failed, without reading its report.
     public func isFailed(at position: Int) -> Bool { entries[position].failed }
 
