@@ -34,10 +34,11 @@ public struct AnalysisOptions: Sendable {
     public var maxResidentReports = 20_000
     /// About 5,000 reports with their timelines (`ResidentSize`); twice as many without.
     public var maxResidentReportBytes = 11 << 20
-    /// Whether the report shows the timeline of a connection whose handshake succeeded: JSON does; text and
-    /// markdown give such a connection one line. When false, those timelines are let go once judged, so that
-    /// about twice as many reports stay in memory instead of going through the temporary file.
-    public var keepsHealthyTimelines = true
+    /// Whether a healthy connection's report keeps what only JSON shows of it: its timeline and explanation.
+    /// Text and markdown give such a connection one line; for them, false spares the words, and lets the
+    /// timeline go once judged, so that about twice as many reports stay in memory instead of going through
+    /// the temporary file.
+    public var keepsHealthyDetails = true
     /// Where that temporary file goes (nil: `$TMPDIR`, else `/tmp`); where no file can be made, reports stay
     /// in memory.
     public var temporaryDirectory: String? = nil
@@ -70,7 +71,7 @@ public struct Analyzer {
         self.options = options
         self.listing = ConnectionListBuilder(residentLimit: options.maxResidentReports,
                                              residentByteLimit: options.maxResidentReportBytes,
-                                             keepsHealthyTimelines: options.keepsHealthyTimelines,
+                                             keepsHealthyDetails: options.keepsHealthyDetails,
                                              directory: options.temporaryDirectory)
         let sink: ConclusionSink? = options.reportEarly ? ConclusionSink() : nil
         self.sink = sink
@@ -253,7 +254,8 @@ public struct Analyzer {
     }
 
     private mutating func diagnose(_ observation: ConnectionObservation, id: Int) -> ConnectionReport {
-        Diagnoser(observation: observation, certificates: findings(for: observation)).report(id: id)
+        Diagnoser(observation: observation, certificates: findings(for: observation),
+                  wordsForHealthy: options.keepsHealthyDetails).report(id: id)
     }
 
     /// What the connection's certificates say (cached by chain, SNI and server).

@@ -33,6 +33,12 @@ extension Diagnoser {
             if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
             return conclude(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
+        return conclude(.ok, completedText)
+    }
+
+    /// `Handshake completed: TLS 1.3, TLS_AES_128_GCM_SHA256 (session resumed).`
+    private var completedText: String {
+        let o = observation
         var text = "Handshake completed"
         if let hello = o.serverHello {
             text += ": \(hello.negotiatedVersion), \(hello.cipherSuite)"
@@ -40,7 +46,7 @@ extension Diagnoser {
         }
         if isResumption { text += " (session resumed)" }
         if o.sawHelloRetryRequest { text += " after a HelloRetryRequest" }
-        return conclude(.ok, text + ".")
+        return text + "."
     }
 
     // MARK: TCP-level outcomes and non-TLS peers

@@ -22,30 +22,36 @@ public struct Diagnoser {
     public let certificates: CertificateFindings
     /// False when only the outcome is wanted: verdicts then skip their words (`conclude`).
     private let wordsWanted: Bool
+    /// False when a healthy connection's explanation will not be shown (text and markdown give it one line).
+    private let wordsForHealthy: Bool
 
-    public init(observation: ConnectionObservation, certificates: CertificateFindings) {
-        self.init(observation: observation, certificates: certificates, wordsWanted: true)
+    /// `wordsForHealthy` false: an `ok` verdict has no explanation (only JSON shows it).
+    public init(observation: ConnectionObservation, certificates: CertificateFindings, wordsForHealthy: Bool = true) {
+        self.init(observation: observation, certificates: certificates, wordsWanted: true, wordsForHealthy: wordsForHealthy)
     }
 
-    private init(observation: ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool) {
+    private init(observation: ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool,
+                 wordsForHealthy: Bool) {
         self.observation = observation
         self.progress = HandshakeProgress(observation)
         self.certificates = certificates
         self.wordsWanted = wordsWanted
+        self.wordsForHealthy = wordsForHealthy
     }
 
     /// The cause and whether the handshake completed: all a connection that is only counted needs. Its words
     /// (explanation, next steps) are not worked out.
     public static func outcome(of observation: ConnectionObservation,
                                certificates: CertificateFindings) -> (cause: Cause, established: Bool) {
-        let wordless = Diagnoser(observation: observation, certificates: certificates, wordsWanted: false)
+        let wordless = Diagnoser(observation: observation, certificates: certificates, wordsWanted: false,
+                                 wordsForHealthy: false)
         return (wordless.verdict.cause, wordless.progress.established)
     }
 
     /// A verdict whose words are worked out only when they will be shown.
     func conclude(_ cause: Cause, _ explanation: @autoclosure () -> String,
                   _ nextSteps: @autoclosure () -> [String] = []) -> Verdict {
-        wordsWanted ? Verdict(cause, explanation(), nextSteps()) : Verdict(cause, "")
+        wordsWanted && (wordsForHealthy || cause != .ok) ? Verdict(cause, explanation(), nextSteps()) : Verdict(cause, "")
     }
 
     public func report(id: Int) -> ConnectionReport {

@@ -7,9 +7,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case json
     case markdown
 
-    /// Whether the format shows the timeline of a connection whose handshake succeeded: JSON gives every
-    /// connection's; text and markdown give such a connection one line (`AnalysisOptions.keepsHealthyTimelines`).
-    public var showsHealthyTimelines: Bool { self == .json }
+    /// Whether the format shows a healthy connection's timeline and explanation: JSON gives every connection's;
+    /// text and markdown give such a connection one line (`AnalysisOptions.keepsHealthyDetails`).
+    public var showsHealthyDetails: Bool { self == .json }
 }
 
 /// Renders an `AnalysisReport` as text, JSON (the report contract) or markdown.

@@ -24,15 +24,15 @@ import Reports
         }
     }
 
-    /// Text and markdown give a healthy connection one line: without its timeline (`keepsHealthyTimelines`
-    /// false), held in memory or spilled, they read the same; failed connections keep theirs (markdown and text
-    /// print it in their blocks).
+    /// Text and markdown give a healthy connection one line: without its timeline and explanation
+    /// (`keepsHealthyDetails` false), held in memory or spilled, they read the same; failed connections keep
+    /// theirs (markdown and text print them in their blocks).
     @Test(arguments: ShardingTests.captures)
-    func healthyTimelinesAreNotNeededForTextOrMarkdown(_ url: URL) throws {
+    func healthyDetailsAreNotNeededForTextOrMarkdown(_ url: URL) throws {
         guard let kept = try ShardingTests.analyzeIfReadable(url) else { return }
         for residentLimit in [0, 20_000] {
             var options = AnalysisOptions()
-            options.keepsHealthyTimelines = false
+            options.keepsHealthyDetails = false
             options.maxResidentReports = residentLimit
             let lean = try ShardingTests.analyze(url, options: options, workers: nil)
             for format in [ReportFormat.text, .markdown] {
@@ -43,6 +43,7 @@ import Reports
             for (leanReport, keptReport) in zip(lean.connections, kept.connections) {
                 let dropped = !keptReport.failed && (keptReport.sni != nil || !keptReport.offeredVersions.isEmpty)
                 #expect(leanReport.timeline.isEmpty == (dropped || keptReport.timeline.isEmpty))
+                #expect(leanReport.explanation == (keptReport.failed ? keptReport.explanation : ""))
             }
         }
     }
