@@ -34,11 +34,12 @@ public struct AnalysisOptions: Sendable {
     public var maxResidentReports = 20_000
     /// About 5,000 reports with their timelines (`ResidentSize`); twice as many without.
     public var maxResidentReportBytes = 11 << 20
-    /// Whether a healthy connection's report keeps what only JSON shows of it: its timeline and explanation.
-    /// Text and markdown give such a connection one line; for them, false spares the words, and lets the
-    /// timeline go once judged, so that about twice as many reports stay in memory instead of going through
-    /// the temporary file.
-    public var keepsHealthyDetails = true
+    /// Whether every report keeps what only JSON shows: text and markdown give a healthy connection one line
+    /// (no timeline, no explanation), and a failure past the first `FailureGroupKey.fullReportsPerGroup` of its
+    /// group one line too (no explanation, no next steps). For them, false spares those words, and lets a
+    /// healthy connection's timeline go once judged, so that about twice as many reports stay in memory instead
+    /// of going through the temporary file.
+    public var keepsUnshownDetails = true
     /// Where that temporary file goes (nil: `$TMPDIR`, else `/tmp`); where no file can be made, reports stay
     /// in memory.
     public var temporaryDirectory: String? = nil
@@ -63,6 +64,8 @@ public struct Analyzer {
     /// Not among the first `maxReportedConnections` to start: counted only.
     private var unlisted = ConnectionCounts()
     private var concludedForLive: [ConnectionReport] = []
+    /// The first failures judged in each group: whether a failure's words may be shown (`keepsUnshownDetails`).
+    private var failureFirsts = FailureGroupFirsts()
     private var nextLiveID = 1
     private var counters = PacketCounters()
     private var lastTimeoutCheck: Timestamp?
@@ -71,7 +74,7 @@ public struct Analyzer {
         self.options = options
         self.listing = ConnectionListBuilder(residentLimit: options.maxResidentReports,
                                              residentByteLimit: options.maxResidentReportBytes,
-                                             keepsHealthyDetails: options.keepsHealthyDetails,
+                                             keepsHealthyTimelines: options.keepsUnshownDetails,
                                              directory: options.temporaryDirectory)
         let sink: ConclusionSink? = options.reportEarly ? ConclusionSink() : nil
         self.sink = sink
@@ -254,8 +257,9 @@ public struct Analyzer {
     }
 
     private mutating func diagnose(_ observation: ConnectionObservation, id: Int) -> ConnectionReport {
-        Diagnoser(observation: observation, certificates: findings(for: observation),
-                  wordsForHealthy: options.keepsHealthyDetails).report(id: id)
+        let diagnoser = Diagnoser(observation: observation, certificates: findings(for: observation))
+        guard !options.keepsUnshownDetails else { return diagnoser.report(id: id) }
+        return diagnoser.report(id: id) { report in report.failed && failureFirsts.mayBeShownInFull(report) }
     }
 
     /// What the connection's certificates say (cached by chain, SNI and server).

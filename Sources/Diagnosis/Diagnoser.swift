@@ -21,40 +21,45 @@ public struct Diagnoser {
     public let progress: HandshakeProgress
     public let certificates: CertificateFindings
     /// False when only the outcome is wanted: verdicts then skip their words (`conclude`).
-    private let wordsWanted: Bool
-    /// False when a healthy connection's explanation will not be shown (text and markdown give it one line).
-    private let wordsForHealthy: Bool
+    private var wordsWanted: Bool
 
-    /// `wordsForHealthy` false: an `ok` verdict has no explanation (only JSON shows it).
-    public init(observation: ConnectionObservation, certificates: CertificateFindings, wordsForHealthy: Bool = true) {
-        self.init(observation: observation, certificates: certificates, wordsWanted: true, wordsForHealthy: wordsForHealthy)
+    public init(observation: ConnectionObservation, certificates: CertificateFindings) {
+        self.init(observation: observation, certificates: certificates, wordsWanted: true)
     }
 
-    private init(observation: ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool,
-                 wordsForHealthy: Bool) {
+    private init(observation: ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool) {
         self.observation = observation
         self.progress = HandshakeProgress(observation)
         self.certificates = certificates
         self.wordsWanted = wordsWanted
-        self.wordsForHealthy = wordsForHealthy
     }
 
     /// The cause and whether the handshake completed: all a connection that is only counted needs. Its words
     /// (explanation, next steps) are not worked out.
     public static func outcome(of observation: ConnectionObservation,
                                certificates: CertificateFindings) -> (cause: Cause, established: Bool) {
-        let wordless = Diagnoser(observation: observation, certificates: certificates, wordsWanted: false,
-                                 wordsForHealthy: false)
+        let wordless = Diagnoser(observation: observation, certificates: certificates, wordsWanted: false)
         return (wordless.verdict.cause, wordless.progress.established)
     }
 
     /// A verdict whose words are worked out only when they will be shown.
     func conclude(_ cause: Cause, _ explanation: @autoclosure () -> String,
                   _ nextSteps: @autoclosure () -> [String] = []) -> Verdict {
-        wordsWanted && (wordsForHealthy || cause != .ok) ? Verdict(cause, explanation(), nextSteps()) : Verdict(cause, "")
+        wordsWanted ? Verdict(cause, explanation(), nextSteps()) : Verdict(cause, "")
     }
 
     public func report(id: Int) -> ConnectionReport {
+        report(id: id, asking: false) { _ in true }
+    }
+
+    /// The report, with an explanation and next steps only when `wordsShown` says they will be shown: it is
+    /// asked with the report as it is without them (cause, SNI, timeline and all). Text and markdown show a
+    /// healthy connection, and most failures of a large group, on one line.
+    public func report(id: Int, wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
+        report(id: id, asking: true, wordsShown)
+    }
+
+    private func report(id: Int, asking: Bool, _ wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
         let o = observation
         var report = ConnectionReport(id: id, client: o.client, server: o.server, firstFrame: o.first.frame,
                                       lastFrame: o.last.frame, firstPacket: o.first.timestamp, lastPacket: o.last.timestamp)
@@ -80,7 +85,16 @@ public struct Diagnoser {
         }
         report.decrypted = o.decrypted
         report.endedBy = endedBy
-        let verdict = self.verdict
+        let verdict: Verdict
+        if asking {
+            var wordless = self
+            wordless.wordsWanted = false
+            let outcome = wordless.verdict
+            report.cause = outcome.cause
+            verdict = wordsShown(report) ? self.verdict : outcome
+        } else {
+            verdict = self.verdict
+        }
         report.cause = verdict.cause
         report.explanation = verdict.explanation
         report.nextSteps = verdict.nextSteps
@@ -112,13 +126,14 @@ public struct Diagnoser {
         if progress.established { return "complete" }
         let o = observation
         let cutoff = progress.decisiveAlert?.at.frame ?? Int.max
-        let steps = o.timeline.filter {
+        let isTLS13 = o.isTLS13
+        let lastStep = o.timeline.last {
             // The decisive alert's own record (TLS 1.3: an alert-sized encrypted record) is not a step.
             // In TLS 1.3, ChangeCipherSpec is only middlebox camouflage (RFC 8446 §D.4): not a step.
-            ($0.kind == .handshakeMessage || $0.kind == .encrypted || ($0.kind == .changeCipherSpec && !o.isTLS13))
+            ($0.kind == .handshakeMessage || $0.kind == .encrypted || ($0.kind == .changeCipherSpec && !isTLS13))
                 && ($0.frame < cutoff || ($0.frame == cutoff && $0.kind != .encrypted))
         }
-        guard let last = steps.last else {
+        guard let last = lastStep else {
             if o.clientSYN != nil && o.serverSYNACK == nil { return "TCP handshake" }
             return o.notTLS != nil ? "first bytes" : "before ClientHello"
         }

@@ -28,30 +28,11 @@ struct FailureGroup {
         return sawClientHello ? "no SNI" : "no ClientHello"
     }
 
-    struct Key: Hashable {
-        var server: Endpoint
-        var sni: String?
-        var sawClientHello: Bool
-        var cause: Cause
-
-        init(_ c: ConnectionReport) {
-            server = c.server
-            sni = c.sni
-            sawClientHello = Wording.sawClientHello(c)
-            cause = c.cause
-        }
-
-        init(_ c: ConnectionOutline) {
-            server = c.server
-            sni = c.sni
-            sawClientHello = c.ending.sawClientHello
-            cause = c.cause
-        }
-    }
+    typealias Key = FailureGroupKey
 
     /// Reports print this many failures of one group in full; the rest one line each (the incident summary
     /// and JSON have them all), so a thousand identical failures do not bury the others.
-    static let fullBlocksPerGroup = 3
+    static let fullBlocksPerGroup = FailureGroupKey.fullReportsPerGroup
 
     /// The failed connections in one pass over what the list keeps in memory (no report is read): their
     /// groups, and their positions split into those shown in full and the rest, each in report order.

@@ -7,9 +7,9 @@ public enum ReportFormat: String, Sendable, CaseIterable {
     case json
     case markdown
 
-    /// Whether the format shows a healthy connection's timeline and explanation: JSON gives every connection's;
-    /// text and markdown give such a connection one line (`AnalysisOptions.keepsHealthyDetails`).
-    public var showsHealthyDetails: Bool { self == .json }
+    /// Whether the format shows every connection in full: JSON does; text and markdown give a healthy
+    /// connection, and a failure past the first few of its group, one line (`AnalysisOptions.keepsUnshownDetails`).
+    public var showsEveryDetail: Bool { self == .json }
 }
 
 /// Renders an `AnalysisReport` as text, JSON (the report contract) or markdown.

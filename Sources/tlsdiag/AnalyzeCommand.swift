@@ -32,7 +32,7 @@ struct AnalyzeCommand: ParsableCommand {
         options.ports = portOptions.ports
         options.trustStore = try TrustStoreLoader.load(explicitPath: caBundle)
         options.keyLog = keylog.map(KeyLogLoader.load)
-        options.keepsHealthyDetails = format.showsHealthyDetails
+        options.keepsUnshownDetails = format.showsEveryDetail
         let reader: CaptureFileReader
         do {
             reader = try CaptureFileReader(path: capture)

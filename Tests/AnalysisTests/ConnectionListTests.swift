@@ -140,6 +140,34 @@ import Diagnosis
 
     /// The spill tests' reports (every field present) and ones that end each other way: no alert, a reset, a
     /// FIN, an open connection, another server, no version or suite, a healthy one.
+    /// A failure may be printed in full while it is among the first three of its group judged so far (by
+    /// first frame): "no" only past them, whatever order the connections are judged in.
+    @Test func failureGroupFirstsSaysNoOnlyPastTheFirstThree() {
+        func failure(_ frame: Int, sni: String = "a.example") -> ConnectionReport {
+            var report = ConnectionReport(id: frame, client: Endpoint(address: IPAddress(10, 0, 1, 1), port: UInt16(frame)),
+                                          server: Endpoint(address: IPAddress(10, 0, 0, 3), port: 443),
+                                          firstFrame: frame, lastFrame: frame + 5, firstPacket: Timestamp(seconds: 0, nanoseconds: 0),
+                                          lastPacket: Timestamp(seconds: 0, nanoseconds: 0))
+            report.sni = sni
+            report.cause = .unknownCA
+            return report
+        }
+        var firsts = FailureGroupFirsts()
+        var answers: [Bool] = []
+        for frame in [10, 20, 30, 40] { answers.append(firsts.mayBeShownInFull(failure(frame))) }
+        #expect(answers == [true, true, true, false])
+        // An earlier start takes a place among the first; later ones then come after three earlier ones.
+        let earlier = firsts.mayBeShownInFull(failure(5))
+        let later = firsts.mayBeShownInFull(failure(25))
+        // Another name is another group.
+        let otherGroup = firsts.mayBeShownInFull(failure(50, sni: "b.example"))
+        #expect(earlier && !later && otherGroup)
+        var reversed = FailureGroupFirsts()
+        answers = []
+        for frame in [40, 30, 20, 10] { answers.append(reversed.mayBeShownInFull(failure(frame))) }
+        #expect(answers == [true, true, true, true])
+    }
+
     static func reports() -> [ConnectionReport] {
         var reports = SpilledReportsTests.reports()
         let time = Timestamp(seconds: 1_764_000_100, nanoseconds: 5)

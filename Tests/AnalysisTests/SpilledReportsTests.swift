@@ -24,28 +24,51 @@ import Reports
         }
     }
 
-    /// Text and markdown give a healthy connection one line: without its timeline and explanation
-    /// (`keepsHealthyDetails` false), held in memory or spilled, they read the same; failed connections keep
-    /// theirs (markdown and text print them in their blocks).
+    /// Text and markdown give a healthy connection, and a failure past the first few of its group, one line:
+    /// without what they do not show (`keepsUnshownDetails` false: healthy timelines and explanations, the
+    /// words of those failures), held in memory or spilled, they read the same.
     @Test(arguments: ShardingTests.captures)
-    func healthyDetailsAreNotNeededForTextOrMarkdown(_ url: URL) throws {
+    func unshownDetailsAreNotNeededForTextOrMarkdown(_ url: URL) throws {
         guard let kept = try ShardingTests.analyzeIfReadable(url) else { return }
-        for residentLimit in [0, 20_000] {
+        for (residentLimit, workers) in [(0, nil), (20_000, nil), (20_000, 2)] as [(Int, Int?)] {
             var options = AnalysisOptions()
-            options.keepsHealthyDetails = false
+            options.keepsUnshownDetails = false
             options.maxResidentReports = residentLimit
-            let lean = try ShardingTests.analyze(url, options: options, workers: nil)
+            let lean = try ShardingTests.analyze(url, options: options, workers: workers)
             for format in [ReportFormat.text, .markdown] {
                 #expect(ReportRenderer.render(lean, as: format, toolVersion: "test")
                         == ReportRenderer.render(kept, as: format, toolVersion: "test"),
-                        "\(url.lastPathComponent), \(format), resident limit \(residentLimit)")
+                        "\(url.lastPathComponent), \(format), resident limit \(residentLimit), workers \(String(describing: workers))")
             }
             for (leanReport, keptReport) in zip(lean.connections, kept.connections) {
                 let dropped = !keptReport.failed && (keptReport.sni != nil || !keptReport.offeredVersions.isEmpty)
                 #expect(leanReport.timeline.isEmpty == (dropped || keptReport.timeline.isEmpty))
-                #expect(leanReport.explanation == (keptReport.failed ? keptReport.explanation : ""))
+                if !keptReport.failed { #expect(leanReport.explanation.isEmpty) }
             }
         }
+    }
+
+    /// The words of a failure are kept for the first three of its group only (in listing order, whatever
+    /// order the connections close in): the incident capture has groups larger than that.
+    @Test func wordsAreKeptForTheFirstFailuresOfEachGroup() throws {
+        let url = CaptureFixtures.samples.appendingPathComponent("incident.pcap")
+        let kept = try ShardingTests.analyze(url, workers: nil)
+        var options = AnalysisOptions()
+        options.keepsUnshownDetails = false
+        let lean = try ShardingTests.analyze(url, options: options, workers: nil)
+        var seen: [FailureGroupKey: Int] = [:]
+        var spared = 0
+        for (leanReport, keptReport) in zip(lean.connections, kept.connections) where keptReport.failed {
+            let key = FailureGroupKey(keptReport)
+            seen[key, default: 0] += 1
+            if seen[key]! <= FailureGroupKey.fullReportsPerGroup {
+                #expect(leanReport.explanation == keptReport.explanation)
+                #expect(leanReport.nextSteps == keptReport.nextSteps)
+            } else if leanReport.explanation.isEmpty && leanReport.nextSteps.isEmpty {
+                spared += 1
+            }
+        }
+        #expect(spared > 0)
     }
 
     /// Reports past `maxResidentReportBytes` (as `ResidentSize` counts them) are spilled, however few are kept.

@@ -18,8 +18,8 @@ struct ConnectionListBuilder {
     private let residentLimit: Int
     private let residentByteLimit: Int
     private var residentBytes = 0
-    /// False: a healthy connection's timeline is let go before its report is kept (`keepsHealthyDetails`).
-    private let keepsHealthyDetails: Bool
+    /// False: a healthy connection's timeline is let go before its report is kept (`AnalysisOptions.keepsUnshownDetails`).
+    private let keepsHealthyTimelines: Bool
     /// Where the spill file goes (nil: `$TMPDIR`, else `/tmp`).
     private let directory: String?
     private var part = Part()
@@ -29,11 +29,11 @@ struct ConnectionListBuilder {
     /// The kept entries by start, latest on top; built when `add` first finds the list full.
     private var latestKept = LatestKept([])
 
-    init(residentLimit: Int, residentByteLimit: Int = .max, keepsHealthyDetails: Bool = true,
+    init(residentLimit: Int, residentByteLimit: Int = .max, keepsHealthyTimelines: Bool = true,
          directory: String? = nil) {
         self.residentLimit = residentLimit
         self.residentByteLimit = residentByteLimit
-        self.keepsHealthyDetails = keepsHealthyDetails
+        self.keepsHealthyTimelines = keepsHealthyTimelines
         self.directory = directory
     }
 
@@ -55,7 +55,7 @@ struct ConnectionListBuilder {
     /// `residentByteLimit`. (The entry was made from the whole report: its ending needs the timeline.)
     private mutating func store(_ report: ConnectionReport) -> ConnectionList.Location {
         var report = report
-        if !keepsHealthyDetails, !report.failed, report.sni != nil || !report.offeredVersions.isEmpty {
+        if !keepsHealthyTimelines, !report.failed, report.sni != nil || !report.offeredVersions.isEmpty {
             // Nothing else reads it: `HandshakeEnding.sawClientHello` is answered by the SNI or versions.
             report.timeline = []
         }

@@ -1,0 +1,58 @@
+import PacketDecoding
+import Diagnosis
+
+/// What groups failed connections in the incident summary: the server, the SNI (or whether there was a
+/// ClientHello at all), the cause. Text and markdown print the first `fullReportsPerGroup` of a group (in
+/// listing order) in full, the others on one line each.
+public struct FailureGroupKey: Hashable, Sendable {
+    public var server: Endpoint
+    public var sni: String?
+    public var sawClientHello: Bool
+    public var cause: Cause
+
+    public static let fullReportsPerGroup = 3
+
+    public init(_ report: ConnectionReport) {
+        server = report.server
+        sni = report.sni
+        sawClientHello = HandshakeEnding.sawClientHello(report)
+        cause = report.cause
+    }
+
+    public init(_ outline: ConnectionOutline) {
+        server = outline.server
+        sni = outline.sni
+        sawClientHello = outline.ending.sawClientHello
+        cause = outline.cause
+    }
+}
+
+/// Per failure group, the first connections judged so far (by listing order): whether a failure may yet be
+/// printed in full. One printed in full in the end is among the first `fullReportsPerGroup` of its group when
+/// it is judged, since every connection listed before it is judged too (the listing keeps the earliest to
+/// start), so the answer is never a wrong "no"; a shard, seeing fewer connections, says "yes" more often.
+struct FailureGroupFirsts {
+    private var firsts: [FailureGroupKey: [ListingOrder]] = [:]
+    /// Groups followed at most; a failure of a group past them may be printed in full. A capture with tens of
+    /// thousands of distinct server names then keeps its words rather than a table without bound.
+    static let groupLimit = 4096
+
+    mutating func mayBeShownInFull(_ report: ConnectionReport) -> Bool {
+        let key = FailureGroupKey(report)
+        let order = ListingOrder(report.firstFrame, report.lastFrame, index: 0)
+        guard var orders = firsts[key] else {
+            if firsts.count < Self.groupLimit { firsts[key] = [order] }
+            return true
+        }
+        if orders.count < FailureGroupKey.fullReportsPerGroup {
+            orders.append(order)
+        } else {
+            guard let latest = orders.indices.max(by: { orders[$0] < orders[$1] }), order < orders[latest] else {
+                return false
+            }
+            orders[latest] = order
+        }
+        firsts[key] = orders
+        return true
+    }
+}
