@@ -7,9 +7,21 @@ struct ConnectionKey: Hashable, Sendable {
     @usableFromInline var a: Endpoint
     @usableFromInline var b: Endpoint
 
-    @usableFromInline
+    @inlinable
     init(_ x: Endpoint, _ y: Endpoint) {
-        if y < x { (a, b) = (y, x) } else { (a, b) = (x, y) }
+        self = Self.of(x, y).key
+    }
+
+    @inlinable
+    init(a: Endpoint, b: Endpoint) {
+        self.a = a
+        self.b = b
+    }
+
+    /// The key of a packet from `source` to `destination`, and which end sent it: one comparison per packet.
+    @inlinable @inline(__always)
+    static func of(_ source: Endpoint, _ destination: Endpoint) -> (key: ConnectionKey, sender: Side) {
+        destination < source ? (ConnectionKey(a: destination, b: source), .b) : (ConnectionKey(a: source, b: destination), .a)
     }
 
     /// Fewer words than the synthesized hash (which hashes every field separately): this runs for every packet.

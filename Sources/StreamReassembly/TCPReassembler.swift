@@ -104,8 +104,7 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     @inlinable
     public mutating func process(_ segment: TCPSegment, frame: Int, timestamp: Timestamp) {
         let now = core.advanceClock(to: timestamp)
-        let key = ConnectionKey(segment.source, segment.destination)
-        let side: Side = segment.source == key.a ? .a : .b
+        let (key, side) = ConnectionKey.of(segment.source, segment.destination)
         if let ref = core.lookUpAndTouch(key) {
             if ReassemblyCore.isLive(ref) {
                 if processLive(ref >> 1, segment, side: side, frame: frame, timestamp: timestamp, now: now) {
