@@ -11,7 +11,8 @@ import PacketDecoding
 ///
 /// The hash mixes the key's words with splitmix64's finalizer from a seed chosen per process, so a crafted
 /// capture cannot aim its connections at one probe chain. Swift's `Hasher` (SipHash) cost about 200 instructions
-/// per packet here.
+/// per packet here. The seed is copied into each index: read from the static, it costs a `swift_once` check on
+/// every lookup.
 struct ConnectionIndex {
     private struct Bucket {
         var hash: UInt64
@@ -19,9 +20,11 @@ struct ConnectionIndex {
         var ref: Int
     }
 
-    private static let seed = UInt64.random(in: .min ... .max)
+    /// Chosen once per process; `ForgottenConnections` hashes with it too.
+    static let processSeed = UInt64.random(in: .min ... .max)
     private static let empty = Bucket(hash: 0, ref: -1)
 
+    private let seed = ConnectionIndex.processSeed
     private var buckets: [Bucket] = Array(repeating: ConnectionIndex.empty, count: 16)
     private(set) var count = 0
 
@@ -34,7 +37,7 @@ struct ConnectionIndex {
     /// The reference whose entry has `key`: `matches(ref)` says whether the slot `ref` holds `key`.
     @inline(__always)
     func lookUp(_ key: ConnectionKey, matches: (Int) -> Bool) -> Int? {
-        let hash = Self.hash(key)
+        let hash = Self.hash(key, seed: seed)
         var position = Int(truncatingIfNeeded: hash) & mask
         while buckets[position].ref >= 0 {
             if buckets[position].hash == hash, matches(buckets[position].ref) { return buckets[position].ref }
@@ -45,7 +48,7 @@ struct ConnectionIndex {
 
     /// Adds `ref` for `key`, which the index must not hold yet.
     mutating func insert(_ key: ConnectionKey, _ ref: Int) {
-        let hash = Self.hash(key)
+        let hash = Self.hash(key, seed: seed)
         var position = Int(truncatingIfNeeded: hash) & mask
         while buckets[position].ref >= 0 { position = (position + 1) & mask }
         buckets[position] = Bucket(hash: hash, ref: ref)
@@ -55,13 +58,13 @@ struct ConnectionIndex {
 
     /// The entry of `key` (held at `old`) is now at `new`.
     mutating func move(_ key: ConnectionKey, from old: Int, to new: Int) {
-        guard let position = position(of: old, hash: Self.hash(key)) else { return }
+        guard let position = position(of: old, hash: Self.hash(key, seed: seed)) else { return }
         buckets[position].ref = new
     }
 
     /// Forgets the entry of `key`, held at `ref`.
     mutating func remove(_ key: ConnectionKey, _ ref: Int) {
-        guard let position = position(of: ref, hash: Self.hash(key)) else { return }
+        guard let position = position(of: ref, hash: Self.hash(key, seed: seed)) else { return }
         count -= 1
         // Backward shift: pull later entries of the chain into the hole when their home allows it.
         var hole = position
@@ -97,17 +100,17 @@ struct ConnectionIndex {
         }
     }
 
-    static func hash(_ key: ConnectionKey) -> UInt64 {
-        var h = seed
-        h = mix(h ^ key.a.address.low)
-        h = mix(h ^ key.b.address.low)
-        h = mix(h ^ (UInt64(key.a.port) << 16 | UInt64(key.b.port)
-                     | (key.a.address.isIPv6 ? 1 << 32 : 0) | (key.b.address.isIPv6 ? 1 << 33 : 0)))
-        if key.a.address.isIPv6 || key.b.address.isIPv6 {
-            h = mix(h ^ key.a.address.high)
-            h = mix(h ^ key.b.address.high)
-        }
-        return h
+    /// IPv4 keys (nearly all) take two rounds: both addresses fit one word, the ports another.
+    @inline(__always)
+    static func hash(_ key: ConnectionKey, seed: UInt64) -> UInt64 {
+        let a = key.a.address, b = key.b.address
+        let ports = UInt64(key.a.port) << 16 | UInt64(key.b.port)
+        guard a.isIPv6 || b.isIPv6 else { return mix(mix(seed ^ (a.low << 32 | b.low)) ^ ports) }
+        var h = mix(seed ^ a.low)
+        h = mix(h ^ b.low)
+        h = mix(h ^ (ports | (a.isIPv6 ? 1 << 32 : 0) | (b.isIPv6 ? 1 << 33 : 0)))
+        h = mix(h ^ a.high)
+        return mix(h ^ b.high)
     }
 
     /// splitmix64's finalizer: a bijection that spreads every input bit over the output.

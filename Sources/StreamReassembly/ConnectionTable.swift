@@ -7,9 +7,22 @@ struct ConnectionKey: Hashable, Sendable {
     @usableFromInline var a: Endpoint
     @usableFromInline var b: Endpoint
 
-    @usableFromInline
+    @inlinable
     init(_ x: Endpoint, _ y: Endpoint) {
-        if y < x { (a, b) = (y, x) } else { (a, b) = (x, y) }
+        self = Self.of(x, y).key
+    }
+
+    @inlinable
+    init(a: Endpoint, b: Endpoint) {
+        self.a = a
+        self.b = b
+    }
+
+    /// The key of a packet from `source` to `destination`, and which end sent it: one comparison per packet.
+    @inlinable @inline(__always)
+    static func of(_ source: Endpoint, _ destination: Endpoint) -> (key: ConnectionKey, sender: Side) {
+        destination < source
+            ? (ConnectionKey(a: destination, b: source), .b) : (ConnectionKey(a: source, b: destination), .a)
     }
 
     /// Fewer words than the synthesized hash (which hashes every field separately): this runs for every packet.
@@ -127,10 +140,12 @@ struct ConnectionTable {
         return startsNew
     }
 
-    mutating func insertLive(_ connection: LiveConnection) -> Int {
+    /// Consumes the connection, so that it is moved into the array, not copied and then destroyed.
+    mutating func insertLive(_ connection: consuming LiveConnection) -> Int {
+        let key = connection.key
         live.append(connection)
         let ref = (live.count - 1) << 1
-        index.insert(connection.key, ref)
+        index.insert(key, ref)
         pushNewest(ref)
         return ref
     }
@@ -146,11 +161,13 @@ struct ConnectionTable {
         unlink(i << 1)
         let last = live.count - 1
         index.remove(live[i].key, i << 1)
-        if i != last {
-            live.swapAt(i, last)
-            relocated(from: last << 1, to: i << 1)
-        }
-        return live.removeLast()
+        guard i != last else { return live.removeLast() }
+        // The last entry moves into the hole: one copy fewer than `swapAt` then `removeLast` (an entry is
+        // about 400 bytes).
+        let removed = live[i]
+        live[i] = live.removeLast()
+        relocated(from: last << 1, to: i << 1)
+        return removed
     }
 
     @discardableResult

@@ -15,6 +15,7 @@ struct ForgottenConnections {
     private static let empty = Slot(hash: 0, untilSeconds: .min)
 
     private let slotCount: Int
+    private let seed = ConnectionIndex.processSeed
     private var slots: [Slot] = []
 
     /// `slots` is rounded up to a power of two (0 remembers nothing).
@@ -31,7 +32,7 @@ struct ForgottenConnections {
     mutating func remember(_ key: ConnectionKey, until deadline: Timestamp) {
         guard slotCount > 0 else { return }
         if slots.isEmpty { slots = Array(repeating: Self.empty, count: slotCount) }
-        let hash = ConnectionIndex.hash(key)
+        let hash = ConnectionIndex.hash(key, seed: seed)
         slots[position(hash)] = Slot(hash: hash, untilSeconds: deadline.seconds)
     }
 
@@ -39,7 +40,7 @@ struct ForgottenConnections {
     /// `renewedUntil`. A packet that starts a new connection (a SYN) is not, and the connection is forgotten.
     mutating func absorbs(_ key: ConnectionKey, now: Timestamp, startsNew: Bool, renewedUntil: Timestamp) -> Bool {
         guard !slots.isEmpty else { return false }
-        let hash = ConnectionIndex.hash(key)
+        let hash = ConnectionIndex.hash(key, seed: seed)
         let position = position(hash)
         guard slots[position].hash == hash, now.seconds <= slots[position].untilSeconds else { return false }
         if startsNew {

@@ -61,6 +61,10 @@ struct ReassemblyCore {
     /// The entry for `key`, marked as the most recently active.
     @usableFromInline
     mutating func lookUpAndTouch(_ key: ConnectionKey) -> Int? {
+        // Most packets (four in five of the benchmark capture's) belong to the connection of the packet before,
+        // the most recently active entry: one key comparison instead of hashing and probing, nothing to touch.
+        let newest = table.active.newest
+        if newest >= 0, table.key(newest) == key { return newest }
         guard let ref = table.ref(for: key) else { return nil }
         table.touch(ref)
         return ref
