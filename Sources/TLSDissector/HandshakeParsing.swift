@@ -89,6 +89,8 @@ func readALPNList(_ data: ArraySlice<UInt8>, in message: String) throws(TLSParse
         throw malformedHandshake("\(message) application_layer_protocol_negotiation list length does not match")
     }
     var names: [String] = []
+    // A name takes at least 2 bytes with its length ("h2" 3, "http/1.1" 9): one allocation for the usual list.
+    names.reserveCapacity(min(max(list.readableBytes / 3, 1), 8))
     while !list.isEmpty {
         guard let name = list.readLengthPrefixedSlice(as: UInt8.self) else {
             throw malformedHandshake("\(message) ALPN protocol name length exceeds the list")
@@ -132,7 +134,8 @@ extension ClientHello {
         guard let compression = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
             throw malformedHandshake("ClientHello legacy_compression_methods length exceeds the message")
         }
-        compressionMethods = Array(compression)
+        // Almost every hello offers only the null method: share one array instead of allocating one per hello.
+        compressionMethods = compression.count == 1 && compression.first == 0 ? Self.nullCompressionOnly : Array(compression)
         if cursor.isEmpty { return }  // SSL 3.0 / early TLS: no extensions block
         guard let extensionBlock = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
             throw malformedHandshake("ClientHello extensions length exceeds the message")
@@ -147,6 +150,8 @@ extension ClientHello {
             try apply(type, data)
         }
     }
+
+    private static let nullCompressionOnly: [UInt8] = [0]
 
     private mutating func apply(_ type: ExtensionType, _ data: ArraySlice<UInt8>) throws(TLSParseError) {
         switch type {
