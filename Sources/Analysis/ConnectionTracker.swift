@@ -210,7 +210,8 @@ struct ConnectionTracker: TCPStreamHandler {
 }
 
 extension ConnectionTracker {
-    private mutating func record(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
+    /// Takes the event: its message moves on into the observation (see `recordHandshake`).
+    private mutating func record(_ event: consuming TLSEvent, side: Side, timestamp: Timestamp) {
         switch event {
         case .notTLS, .malformed, .resynchronized:
             break
@@ -221,13 +222,12 @@ extension ConnectionTracker {
         recordPlain(event, side: side, timestamp: timestamp)
     }
 
-    private mutating func recordPlain(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
-        switch event {
+    private mutating func recordPlain(_ event: consuming TLSEvent, side: Side, timestamp: Timestamp) {
+        let startsTLS13Encryption = side == .server && Self.isTLS13ServerHello(event)
+        switch consume event {
         case .handshake(let message, let frame):
-            let at = FrameMark(frame: frame, timestamp: timestamp)
-            observation.recordHandshake(message, side: side, at: at)
-            if case .serverHello(let hello) = message, side == .server, !hello.isHelloRetryRequest,
-               hello.negotiatedVersion == .tls13 {
+            observation.recordHandshake(message, side: side, at: FrameMark(frame: frame, timestamp: timestamp))
+            if startsTLS13Encryption {
                 // TLS 1.3 (RFC 8446 §2): everything after ServerHello is encrypted, both ways.
                 serverParser.markEncrypted()
                 clientParser.markEncrypted()
@@ -248,6 +248,14 @@ extension ConnectionTracker {
             observation.recordMalformed(error, side: side, at: FrameMark(frame: frame, timestamp: timestamp))
         case .resynchronized:
             observation.resynchronizations += 1
+        }
+    }
+
+    /// A ServerHello (not a HelloRetryRequest) that chose TLS 1.3. (Read before the event is consumed.)
+    private static func isTLS13ServerHello(_ event: borrowing TLSEvent) -> Bool {
+        switch event {
+        case .handshake(.serverHello(let hello), _): !hello.isHelloRetryRequest && hello.negotiatedVersion == .tls13
+        default: false
         }
     }
 

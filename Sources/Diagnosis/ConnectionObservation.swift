@@ -72,7 +72,11 @@ public struct ConnectionObservation: Sendable {
     public var clientHellos: [(hello: ClientHello, at: FrameMark)] = []
     public var serverHellos: [(hello: ServerHello, at: FrameMark)] = [] {
         // Kept at hand: the pipeline asks for the version after every record of every connection.
-        didSet { negotiatedVersion = serverHello?.negotiatedVersion }
+        // (Read in place: `serverHello` would copy the hello, a dozen arrays, for one version.)
+        didSet {
+            let chosen = serverHellos.lastIndex { !$0.hello.isHelloRetryRequest }
+            negotiatedVersion = chosen.map { serverHellos[$0].hello.negotiatedVersion }
+        }
     }
     /// The version of the ServerHello that is not a HelloRetryRequest.
     public private(set) var negotiatedVersion: ProtocolVersion?
