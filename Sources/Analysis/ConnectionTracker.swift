@@ -271,9 +271,13 @@ extension ConnectionTracker {
 
     /// A cheap necessary condition for `HandshakeProgress.outcomeKnown` without a key log: a failure needs an
     /// alert (or, in TLS 1.3, a client record answering the server's flight); success needs the client's
-    /// encrypted records. Spares computing the progress for every handshake record.
-    private var outcomeMayBeKnown: Bool {
-        decryption != nil || !observation.alerts.isEmpty || observation.encryptedRecordCount[.client] != nil
+    /// encrypted records, and before TLS 1.3 its application data (after its Finished, the server's
+    /// ChangeCipherSpec and Finished cannot settle it). Spares computing the progress for every record.
+    /// (Inlined: called out of line, it copied the whole tracker for every received segment.)
+    @inline(__always) private var outcomeMayBeKnown: Bool {
+        if decryption != nil || !observation.alerts.isEmpty { return true }
+        if observation.isTLS13 { return observation.encryptedRecordCount[.client] != nil }
+        return observation.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
     }
 
     private mutating func concludeIfDecided() {

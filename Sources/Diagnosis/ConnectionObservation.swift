@@ -130,7 +130,8 @@ public struct ConnectionObservation: Sendable {
     public static let timelineLimit = 80
     public static let encryptedRecordLimit = 24
 
-    public mutating func addTimeline(_ entry: TimelineEntry) {
+    /// Takes the entry: it moves into `timeline` instead of being copied (this runs for every record kept).
+    public mutating func addTimeline(_ entry: consuming TimelineEntry) {
         if timeline.count < Self.timelineLimit {
             // A handshake takes 10–20 entries: room for 16 at the second entry (one allocation instead of one per
             // doubling), not at the first: a flood of SYNs that never get an answer holds tens of thousands of
