@@ -210,7 +210,8 @@ struct ConnectionTracker: TCPStreamHandler {
 }
 
 extension ConnectionTracker {
-    private mutating func record(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
+    /// Takes the event: its message moves on into the observation (see `recordHandshake`).
+    private mutating func record(_ event: consuming TLSEvent, side: Side, timestamp: Timestamp) {
         switch event {
         case .notTLS, .malformed, .resynchronized:
             break
@@ -221,13 +222,12 @@ extension ConnectionTracker {
         recordPlain(event, side: side, timestamp: timestamp)
     }
 
-    private mutating func recordPlain(_ event: TLSEvent, side: Side, timestamp: Timestamp) {
-        switch event {
+    private mutating func recordPlain(_ event: consuming TLSEvent, side: Side, timestamp: Timestamp) {
+        let startsTLS13Encryption = side == .server && Self.isTLS13ServerHello(event)
+        switch consume event {
         case .handshake(let message, let frame):
-            let at = FrameMark(frame: frame, timestamp: timestamp)
-            observation.recordHandshake(message, side: side, at: at)
-            if case .serverHello(let hello) = message, side == .server, !hello.isHelloRetryRequest,
-               hello.negotiatedVersion == .tls13 {
+            observation.recordHandshake(message, side: side, at: FrameMark(frame: frame, timestamp: timestamp))
+            if startsTLS13Encryption {
                 // TLS 1.3 (RFC 8446 §2): everything after ServerHello is encrypted, both ways.
                 serverParser.markEncrypted()
                 clientParser.markEncrypted()
@@ -251,6 +251,14 @@ extension ConnectionTracker {
         }
     }
 
+    /// A ServerHello (not a HelloRetryRequest) that chose TLS 1.3. (Read before the event is consumed.)
+    private static func isTLS13ServerHello(_ event: borrowing TLSEvent) -> Bool {
+        switch event {
+        case .handshake(.serverHello(let hello), _): !hello.isHelloRetryRequest && hello.negotiatedVersion == .tls13
+        default: false
+        }
+    }
+
     /// Once the outcome is known nothing later changes the verdict: stop parsing payload (issue: speed).
     private mutating func payloadToStop() -> Side? {
         guard outcomeKnown != nil || outcomeMayBeKnown else { return nil }
@@ -263,9 +271,13 @@ extension ConnectionTracker {
 
     /// A cheap necessary condition for `HandshakeProgress.outcomeKnown` without a key log: a failure needs an
     /// alert (or, in TLS 1.3, a client record answering the server's flight); success needs the client's
-    /// encrypted records. Spares computing the progress for every handshake record.
-    private var outcomeMayBeKnown: Bool {
-        decryption != nil || !observation.alerts.isEmpty || observation.encryptedRecordCount[.client] != nil
+    /// encrypted records, and before TLS 1.3 its application data (after its Finished, the server's
+    /// ChangeCipherSpec and Finished cannot settle it). Spares computing the progress for every record.
+    /// (Inlined: called out of line, it copied the whole tracker for every received segment.)
+    @inline(__always) private var outcomeMayBeKnown: Bool {
+        if decryption != nil || !observation.alerts.isEmpty { return true }
+        if observation.isTLS13 { return observation.encryptedRecordCount[.client] != nil }
+        return observation.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
     }
 
     private mutating func concludeIfDecided() {

@@ -72,7 +72,11 @@ public struct ConnectionObservation: Sendable {
     public var clientHellos: [(hello: ClientHello, at: FrameMark)] = []
     public var serverHellos: [(hello: ServerHello, at: FrameMark)] = [] {
         // Kept at hand: the pipeline asks for the version after every record of every connection.
-        didSet { negotiatedVersion = serverHello?.negotiatedVersion }
+        // (Read in place: `serverHello` would copy the hello, a dozen arrays, for one version.)
+        didSet {
+            let chosen = serverHellos.lastIndex { !$0.hello.isHelloRetryRequest }
+            negotiatedVersion = chosen.map { serverHellos[$0].hello.negotiatedVersion }
+        }
     }
     /// The version of the ServerHello that is not a HelloRetryRequest.
     public private(set) var negotiatedVersion: ProtocolVersion?
@@ -126,7 +130,8 @@ public struct ConnectionObservation: Sendable {
     public static let timelineLimit = 80
     public static let encryptedRecordLimit = 24
 
-    public mutating func addTimeline(_ entry: TimelineEntry) {
+    /// Takes the entry: it moves into `timeline` instead of being copied (this runs for every record kept).
+    public mutating func addTimeline(_ entry: consuming TimelineEntry) {
         if timeline.count < Self.timelineLimit {
             // A handshake takes 10–20 entries: room for 16 at the second entry (one allocation instead of one per
             // doubling), not at the first: a flood of SYNs that never get an answer holds tens of thousands of

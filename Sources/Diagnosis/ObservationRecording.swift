@@ -3,14 +3,16 @@ import TLSDissector
 
 // How TLS events become facts in a `ConnectionObservation`: each kept once, the timeline bounded.
 extension ConnectionObservation {
-    public mutating func recordHandshake(_ message: HandshakeMessage, side: Side, at: FrameMark) {
+    /// Takes the message: a hello moves into `clientHellos`/`serverHellos` instead of being copied (a dozen arrays).
+    public mutating func recordHandshake(_ message: consuming HandshakeMessage, side: Side, at: FrameMark) {
         addTimeline(TimelineEntry(from: side, kind: .handshakeMessage, message: Self.name(of: message),
                                   frame: at.frame, timestamp: at.timestamp, summary: TimelineSummary(message)))
-        switch message {
-        case .clientHello(let hello) where side == .client:
-            if clientHellos.count < 4 { clientHellos.append((hello, at)) }
-        case .serverHello(let hello) where side == .server:
-            if serverHellos.count < 4 { serverHellos.append((hello, at)) }
+        switch consume message {
+        case .clientHello(let hello):
+            // (The side is checked inside the case: a `where` clause would make the hello a copy.)
+            if side == .client && clientHellos.count < 4 { clientHellos.append((hello, at)) }
+        case .serverHello(let hello):
+            if side == .server && serverHellos.count < 4 { serverHellos.append((hello, at)) }
         case .certificate(let certificate):
             if side == .server {
                 if serverCertificateAt == nil {

@@ -55,7 +55,7 @@ public enum TimelineSummary: Sendable {
         }
     }
 
-    init(_ message: HandshakeMessage) {
+    init(_ message: borrowing HandshakeMessage) {
         switch message {
         case .clientHello(let hello):
             var suites = 0

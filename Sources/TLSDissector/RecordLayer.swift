@@ -101,7 +101,8 @@ extension TLSStreamParser {
         recordVersion = ProtocolVersion(rawValue: UInt16(header.major) << 8 | UInt16(header.minor))
         bodyRemaining = header.length
         inBody = true
-        smallBody.removeAll(keepingCapacity: true)
+        // (Only when needed: on an array never used, `removeAll(keepingCapacity:)` still makes a new empty buffer.)
+        if !smallBody.isEmpty { smallBody.removeAll(keepingCapacity: true) }
         switch recordType {
         case .alert:
             // Nothing encrypted fits in 2 bytes; longer plaintext records may carry several alerts.
@@ -117,7 +118,7 @@ extension TLSStreamParser {
         collecting = deliversEncryptedBodies && header.length > 0
             && (recordType == .applicationData || (recordType == .handshake && isEncrypted)
                 || (recordType == .alert && body == .opaque))
-        if collecting { encryptedBody.removeAll(keepingCapacity: true) }
+        if collecting && !encryptedBody.isEmpty { encryptedBody.removeAll(keepingCapacity: true) }
         if header.length == 0 { endRecord(frame: frame, into: &events) }
     }
 

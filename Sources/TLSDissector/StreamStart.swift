@@ -32,6 +32,11 @@ extension TLSStreamParser {
     }
 
     mutating func consumeStart(_ input: inout ArraySlice<UInt8>, frame: Int, into events: inout [TLSEvent]) {
+        if held.isEmpty, let header = RecordHeader(input, at: 0), header.isPlausible {
+            // The usual start, a whole plausible record header (what `classifyStart` calls `.tls`): no copy.
+            mode = .records
+            return
+        }
         // Seven bytes settle it (an SSLv2 SERVER-HELLO needs the most).
         let count = min(7 - held.count, input.count)
         let kind = Self.classifyStart(held + input.prefix(count))
