@@ -117,6 +117,22 @@ public final class CaptureFileReader {
         }
     }
 
+    /// Every packet left, in file order, handed to `body` (the packets `nextPacket` would give until nil): a
+    /// read loop without an optional to destroy per packet.
+    public func forEachPacket(_ body: (CapturedPacket) -> Void) {
+        while true {
+            switch source.next() {
+            case .packet(let packet):
+                body(packet)
+            case .failed(let message):
+                warnings.append(stopWarning(libpcapMessage: message))
+                return
+            case .end, .nothingYet:
+                return
+            }
+        }
+    }
+
     private static let mixedLinkTypes = "different from the type of the first interface"
 
     /// One line saying where and why reading stopped early.

@@ -15,7 +15,7 @@ public struct ByteCursor: Sendable {
     /// Reads a big-endian integer (network byte order).
     @inlinable public mutating func readInteger<T: FixedWidthInteger>(as: T.Type = T.self) -> T? {
         guard let value = peekInteger(as: T.self) else { return nil }
-        storage = readableSlice.dropFirst(MemoryLayout<T>.size)
+        skip(MemoryLayout<T>.size)
         return value
     }
 
@@ -36,14 +36,15 @@ public struct ByteCursor: Sendable {
         guard readableSlice.count >= 3 else { return nil }
         let i = readableSlice.startIndex
         let value = Int(readableSlice[i]) << 16 | Int(readableSlice[i + 1]) << 8 | Int(readableSlice[i + 2])
-        storage = readableSlice.dropFirst(3)
+        skip(3)
         return value
     }
 
     @inlinable public mutating func readSlice(length: Int) -> ArraySlice<UInt8>? {
         guard length >= 0, readableSlice.count >= length else { return nil }
-        let slice = readableSlice.prefix(length)
-        storage = readableSlice.dropFirst(length)
+        let start = storage.startIndex
+        let slice = storage[start ..< start + length]
+        skip(length)
         return slice
     }
 
@@ -53,27 +54,37 @@ public struct ByteCursor: Sendable {
 
     /// Reads a length prefix of type `T`, then that many bytes.
     @inlinable public mutating func readLengthPrefixedSlice<T: FixedWidthInteger>(as: T.Type) -> ArraySlice<UInt8>? {
-        var copy = self
-        guard let length = copy.readInteger(as: T.self), let slice = copy.readSlice(length: Int(length)) else {
-            return nil
-        }
-        self = copy
+        let size = MemoryLayout<T>.size
+        guard let length = peekInteger(as: T.self).flatMap({ Int(exactly: $0) }), length >= 0,
+              storage.count - size >= length else { return nil }
+        let start = storage.startIndex + size
+        let slice = storage[start ..< start + length]
+        skip(size + length)
         return slice
     }
 
     /// Reads a 24-bit length prefix, then that many bytes.
     @inlinable public mutating func readUInt24LengthPrefixedSlice() -> ArraySlice<UInt8>? {
-        var copy = self
-        guard let length = copy.readUInt24(), let slice = copy.readSlice(length: length) else { return nil }
-        self = copy
+        guard storage.count >= 3 else { return nil }
+        let i = storage.startIndex
+        let length = Int(storage[i]) << 16 | Int(storage[i + 1]) << 8 | Int(storage[i + 2])
+        guard storage.count - 3 >= length else { return nil }
+        let slice = storage[(i + 3) ..< (i + 3 + length)]
+        skip(3 + length)
         return slice
     }
 
     @inlinable @discardableResult
     public mutating func moveReaderIndex(forwardBy count: Int) -> Bool {
         guard count >= 0, readableSlice.count >= count else { return false }
-        storage = readableSlice.dropFirst(count)
+        skip(count)
         return true
+    }
+
+    /// Drops `count` bytes the caller checked are there. A range subscript, not `dropFirst`: that one is not
+    /// inlined, and the reads above run for every length and field of every record.
+    @inlinable mutating func skip(_ count: Int) {
+        storage = storage[(storage.startIndex + count)...]
     }
 
     /// Everything not read yet; the cursor is empty afterwards.

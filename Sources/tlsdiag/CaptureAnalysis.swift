@@ -33,7 +33,7 @@ enum CaptureAnalysis {
                              finish: (CaptureSummary) -> AnalysisReport) -> AnalysisReport {
         var progress = progress
         var tally = CaptureTally()
-        while let packet = reader.nextPacket() {
+        reader.forEachPacket { packet in
             tally.count(packet)
             process(packet)
             if tally.packets & 0xffff == 0 {

@@ -31,6 +31,16 @@ struct FixtureReadingTests {
         let read = cutPacket - 1 == 1 ? "1 packet read" : "\(cutPacket - 1) packets read"
         #expect(result.warnings == ["\(path): the file ends in the middle of packet \(cutPacket): the capture was cut short (\(read))"])
         #expect(reader.nextPacket() == nil)
+
+        // `forEachPacket` gives the same packets and the same warning.
+        let again = try CaptureFileReader(path: path)
+        var frames: [Int] = []
+        again.forEachPacket { frames.append($0.frameNumber) }
+        #expect(frames == result.packets.map(\.frame))
+        #expect(again.warnings == result.warnings)
+        var more = 0
+        again.forEachPacket { _ in more += 1 }
+        #expect(more == 0)
     }
 
     @Test("a file that ends between packets has no warning")
