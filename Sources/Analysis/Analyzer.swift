@@ -195,7 +195,7 @@ public struct Analyzer {
             summary.warnings.append("the key log has \(CountText.plural(keyLog.badLines, "malformed line")) (not `LABEL <64 hex digits> <secret in hex>`), skipped")
         }
         if unlisted.connections > 0 {
-            let are = unlisted.connections == 1 ? "is" : "are"
+            let are = CountText.agreeing(unlisted.connections, "is", "are")
             summary.warnings.append("\(CountText.plural(unlisted.connections, "connection")) \(are) counted in the summary but not "
                                     + "listed: only the first \(CountText.grouped(options.maxReportedConnections)) are reported in full")
         }
@@ -208,12 +208,13 @@ public struct Analyzer {
     private static func reassemblyWarnings(_ stats: ReassemblyStatistics, limits: ReassemblyLimits) -> [String] {
         var result: [String] = []
         if stats.connectionsEvicted > 0 {
-            let (were, they) = stats.connectionsEvicted == 1 ? ("was", "it") : ("were", "they")
+            let were = CountText.agreeing(stats.connectionsEvicted, "was", "were")
+            let they = CountText.agreeing(stats.connectionsEvicted, "it", "they")
             result.append("\(CountText.plural(stats.connectionsEvicted, "connection")) \(were) dropped from memory before \(they) "
                           + "ended (more than \(CountText.grouped(limits.maxConnections)) open at once)")
         }
         if stats.bytesSkippedForBufferCap > 0 {
-            let were = stats.bytesSkippedForBufferCap == 1 ? "was" : "were"
+            let were = CountText.agreeing(stats.bytesSkippedForBufferCap, "was", "were")
             result.append("\(CountText.plural(stats.bytesSkippedForBufferCap, "out-of-order byte")) \(were) skipped: the "
                           + "per-connection buffer limit was reached")
         }

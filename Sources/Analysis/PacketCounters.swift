@@ -26,16 +26,14 @@ struct PacketCounters {
     var warnings: [String] {
         var result: [String] = []
         if snaplenCut > 0 {
-            let were = snaplenCut == 1 ? "was" : "were"
-            result.append("\(CountText.plural(snaplenCut, "packet")) \(were) cut by the snap length: their missing bytes are reported as gaps")
+            result.append("\(CountText.plural(snaplenCut, "packet")) \(CountText.agreeing(snaplenCut, "was", "were")) cut by the snap length: their missing bytes are reported as gaps")
         }
         if let first = firstMalformed {
             result.append("\(CountText.plural(malformedCount, "packet")) could not be decoded (first: frame \(first.frame), \(first.reason))")
         }
         for (type, count) in unsupportedLinkTypes.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            let have = count == 1 ? "has" : "have"
-            let were = count == 1 ? "was" : "were"
-            result.append("\(CountText.plural(count, "packet")) \(have) an unsupported link type (\(type)) and \(were) skipped")
+            result.append("\(CountText.plural(count, "packet")) \(CountText.agreeing(count, "has", "have")) an unsupported "
+                          + "link type (\(type)) and \(CountText.agreeing(count, "was", "were")) skipped")
         }
         return result
     }

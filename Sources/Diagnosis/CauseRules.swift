@@ -306,7 +306,7 @@ extension Diagnoser {
         guard missing > 0 else { return nil }
         let frame = [o.firstGap[.client], o.firstGap[.server]].compactMap { $0?.frame }.min().map { " (from frame \($0))" } ?? ""
         return conclude(.captureIncomplete,
-                       "\(CountText.plural(missing, "byte")) of this connection's handshake \(missing == 1 ? "was" : "were") not captured\(frame): packets were dropped or cut by the snap length, so the handshake cannot be judged.",
+                       "\(CountText.plural(missing, "byte")) of this connection's handshake \(CountText.agreeing(missing, "was", "were")) not captured\(frame): packets were dropped or cut by the snap length, so the handshake cannot be judged.",
                        ["Capture again with the full snap length and a bigger buffer: `tcpdump -i IFACE -s 0 -B 8192 -w FILE.pcap 'tcp port \(o.server.port)'`."])
     }
 

@@ -16,6 +16,11 @@ public enum CountText {
         "\(grouped(count)) \(count == 1 ? singular : plural ?? singular + "s")"
     }
 
+    /// The word agreeing with `count`: `agreeing(n, "was", "were")`, `agreeing(n, "it", "they")`.
+    public static func agreeing(_ count: Int, _ singular: String, _ plural: String) -> String {
+        count == 1 ? singular : plural
+    }
+
     /// `812 bytes`, `1.2 MB` (decimal units, as `ls -h --si` and most dashboards).
     public static func byteCount(_ bytes: Int) -> String {
         guard bytes >= 1000 else { return "\(bytes) bytes" }

@@ -153,7 +153,7 @@ public struct Diagnoser {
         for side in [Side.client, .server] {
             if let missing = o.missingBytes[side], missing > 0 {
                 let frame = o.firstGap[side].map { " (first after frame \($0.frame))" } ?? ""
-                result.append("\(CountText.plural(missing, "byte")) from the \(side.rawValue) \(missing == 1 ? "was" : "were") not captured\(frame)")
+                result.append("\(CountText.plural(missing, "byte")) from the \(side.rawValue) \(CountText.agreeing(missing, "was", "were")) not captured\(frame)")
             }
         }
         for bad in o.malformed.prefix(3) {

@@ -172,7 +172,7 @@ struct LiveSession {
                      + "\(CountText.grouped(statistics.droppedByInterface)) dropped by the interface"]
         if statistics.droppedByKernel > 0 {
             let dropped = statistics.droppedByKernel
-            lines.append("WARNING: THE KERNEL DROPPED \(CountText.grouped(dropped)) \(dropped == 1 ? "PACKET" : "PACKETS"): "
+            lines.append("WARNING: THE KERNEL DROPPED \(CountText.plural(dropped, "PACKET")): "
                          + "tlsdiag did not keep up, so some connections may be missing or misjudged "
                          + "(narrow the capture with --port or --filter).")
         }

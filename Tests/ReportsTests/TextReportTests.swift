@@ -200,5 +200,10 @@ import Analysis
     func byteCounts(value: Int, expected: String) {
         #expect(CountText.byteCount(value) == expected)
     }
+
+    @Test(arguments: [(0, "0 packets were"), (1, "1 packet was"), (2, "2 packets were"), (1_640, "1,640 packets were")])
+    func countsAndTheirVerbs(count: Int, expected: String) {
+        #expect("\(CountText.plural(count, "packet")) \(CountText.agreeing(count, "was", "were"))" == expected)
+    }
 }
 
