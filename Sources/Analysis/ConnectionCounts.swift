@@ -17,11 +17,12 @@ public struct ConnectionCounts: Sendable, Hashable {
         add(cause: report.cause, established: report.established)
     }
 
-    public mutating func add(cause: Cause, established isEstablished: Bool) {
-        connections += 1
-        if isEstablished { established += 1 }
-        if cause != .ok { failed += 1 }
-        byCause[cause, default: 0] += 1
+    /// `count` connections with this outcome.
+    public mutating func add(cause: Cause, established isEstablished: Bool, count: Int = 1) {
+        connections += count
+        if isEstablished { established += count }
+        if cause != .ok { failed += count }
+        byCause[cause, default: 0] += count
     }
 
     public static func + (lhs: ConnectionCounts, rhs: ConnectionCounts) -> ConnectionCounts {

@@ -89,15 +89,16 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
     /// The listed connections counted by outcome, from the entries alone: each cause word is looked up once,
     /// not once per connection.
     var counts: ConnectionCounts {
-        var perCause: [UInt32: Int] = [:]
-        var counts = ConnectionCounts()
-        for entry in entries {
-            perCause[entry.cause, default: 0] += 1
-            if entry.flags.contains(.established) { counts.established += 1 }
-            if entry.failed { counts.failed += 1 }
+        struct Outcome: Hashable {
+            var cause: UInt32
+            var established: Bool
         }
-        counts.connections = entries.count
-        for (number, count) in perCause { counts.byCause[Cause(rawValue: shared.causes[number] ?? ""), default: 0] += count }
+        var tally: [Outcome: Int] = [:]
+        for entry in entries { tally[Outcome(cause: entry.cause, established: entry.flags.contains(.established)), default: 0] += 1 }
+        var counts = ConnectionCounts()
+        for (outcome, count) in tally {
+            counts.add(cause: Cause(rawValue: shared.causes[outcome.cause] ?? ""), established: outcome.established, count: count)
+        }
         return counts
     }
 
