@@ -28,16 +28,11 @@ struct FailureGroup {
         return sawClientHello ? "no SNI" : "no ClientHello"
     }
 
-    typealias Key = FailureGroupKey
-
-    /// Reports print this many failures of one group in full; the rest one line each (the incident summary
-    /// and JSON have them all), so a thousand identical failures do not bury the others.
-    static let fullBlocksPerGroup = FailureGroupKey.fullReportsPerGroup
 
     /// The failed connections in one pass over what the list keeps in memory (no report is read): their
     /// groups, and their positions split into those shown in full and the rest, each in report order.
     static func summarize(_ connections: ConnectionList) -> (groups: [FailureGroup], full: [Int], brief: [Int]) {
-        var positions: [Key: Int] = [:]
+        var positions: [FailureGroupKey: Int] = [:]
         var groups: [FailureGroup] = []
         // Per group, its connections' endings in the order first seen: worded once each at the end.
         var endings: [[(ending: HandshakeEnding, count: Int)]] = []
@@ -45,7 +40,7 @@ struct FailureGroup {
         var brief: [Int] = []
         for index in connections.failedPositions {
             let c = connections.outline(at: index)
-            let key = Key(c)
+            let key = FailureGroupKey(c)
             let position: Int
             if let existing = positions[key] {
                 position = existing
@@ -56,7 +51,7 @@ struct FailureGroup {
                                            cause: c.cause, first: c.firstPacket, last: c.firstPacket))
                 endings.append([])
             }
-            if groups[position].count < fullBlocksPerGroup { full.append(index) } else { brief.append(index) }
+            if groups[position].count < FailureGroupKey.fullReportsPerGroup { full.append(index) } else { brief.append(index) }
             groups[position].add(c)
             if let seen = endings[position].firstIndex(where: { $0.ending == c.ending }) {
                 endings[position][seen].count += 1

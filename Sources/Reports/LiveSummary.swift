@@ -1,6 +1,7 @@
 import WireFormat
 import PacketDecoding
 import Diagnosis
+import Analysis
 
 /// The incident summary of a live capture, built as connections are reported: counts by cause and failures
 /// grouped by (server, SNI, cause) with first and last times. It keeps no `ConnectionReport`, and every
@@ -13,7 +14,7 @@ public struct LiveSummary: Sendable {
     /// Failures not grouped because `maxGroups` groups already existed.
     public private(set) var ungroupedFailures = 0
 
-    private var groups: [FailureGroup.Key: Group] = [:]
+    private var groups: [FailureGroupKey: Group] = [:]
     private var nextGroupOrder = 0
 
     static let maxGroups = 1_000
@@ -58,7 +59,7 @@ public struct LiveSummary: Sendable {
         if c.established { established += 1 }
         guard c.failed else { return }
         failed += 1
-        let key = FailureGroup.Key(c)
+        let key = FailureGroupKey(c)
         if groups[key] == nil {
             guard groups.count < Self.maxGroups else {
                 ungroupedFailures += 1

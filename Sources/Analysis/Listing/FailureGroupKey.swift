@@ -10,6 +10,8 @@ public struct FailureGroupKey: Hashable, Sendable {
     public var sawClientHello: Bool
     public var cause: Cause
 
+    /// Reports print this many failures of one group in full; the rest one line each (the incident summary
+    /// and JSON have them all), so a thousand identical failures do not bury the others.
     public static let fullReportsPerGroup = 3
 
     public init(_ report: ConnectionReport) {
@@ -28,9 +30,9 @@ public struct FailureGroupKey: Hashable, Sendable {
 }
 
 /// Per failure group, the first connections judged so far (by listing order): whether a failure may yet be
-/// printed in full. One printed in full in the end is among the first `fullReportsPerGroup` of its group when
-/// it is judged, since every connection listed before it is judged too (the listing keeps the earliest to
-/// start), so the answer is never a wrong "no"; a shard, seeing fewer connections, says "yes" more often.
+/// printed in full. One printed in full in the end has fewer than `fullReportsPerGroup` of its group listed
+/// before it, so when it is judged it is among the first of those judged so far, whatever the order connections
+/// close in: the answer is never a wrong "no". A shard, seeing fewer connections, says "yes" more often.
 struct FailureGroupFirsts {
     private var firsts: [FailureGroupKey: [ListingOrder]] = [:]
     /// Groups followed at most; a failure of a group past them may be printed in full. A capture with tens of

@@ -34,7 +34,7 @@ struct MarkdownReport {
             }
             if !failures.brief.isEmpty {
                 stream.lines(["", "## More failed connections", "",
-                              "Like those above (the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full).",
+                              "Like those above (the first \(FailureGroupKey.fullReportsPerGroup) of each group are shown in full).",
                               ""])
                 writeConnectionTable(failures.brief.lazy.map { connections[$0] }, clock: clock, to: &stream)
             }

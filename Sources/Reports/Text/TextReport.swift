@@ -38,7 +38,7 @@ struct TextReport {
             if !failures.brief.isEmpty {
                 stream.line("")
                 stream.line("More failed connections like those above "
-                            + "(the first \(FailureGroup.fullBlocksPerGroup) of each group are shown in full)")
+                            + "(the first \(FailureGroupKey.fullReportsPerGroup) of each group are shown in full)")
                 for index in failures.brief {
                     ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
                     stream.flushIfFull()
