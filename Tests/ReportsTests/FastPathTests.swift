@@ -220,7 +220,6 @@ import PacketDecoding
             var stream = ReportStream(output: nil)
             ByteText.appendEndpoint(endpoint, to: &stream)
             #expect(stream.text == endpoint.description)
-            #expect(ByteText.addressText(endpoint.address) == endpoint.address.description)
         }
     }
 }

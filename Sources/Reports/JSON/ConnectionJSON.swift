@@ -91,7 +91,7 @@ extension JSONWriter {
     }
 
     private mutating func endpoint(_ endpoint: Endpoint, indent: Int) {
-        scalarObject(["ip": .string(ByteText.addressText(endpoint.address)), "port": .int(Int(endpoint.port))],
+        scalarObject(["ip": .string(endpoint.address.description), "port": .int(Int(endpoint.port))],
                      indent: indent)
     }
 

@@ -46,23 +46,6 @@ enum ByteText {
         }
     }
 
-    /// `IPAddress.description`; an IPv4 address (at most 15 bytes) as a small String, which allocates nothing.
-    static func addressText(_ address: IPAddress) -> String {
-        guard !address.isIPv6 else { return address.description }
-        let value = UInt(truncatingIfNeeded: address.low) & 0xffff_ffff
-        return String(unsafeUninitializedCapacity: 15) { buffer in
-            var digits = Digits(buffer: buffer)
-            digits.put(value >> 24, width: 1)
-            digits.put(UInt8(ascii: "."))
-            digits.put((value >> 16) & 0xff, width: 1)
-            digits.put(UInt8(ascii: "."))
-            digits.put((value >> 8) & 0xff, width: 1)
-            digits.put(UInt8(ascii: "."))
-            digits.put(value & 0xff, width: 1)
-            return digits.count
-        }
-    }
-
     /// `03:12:04.118` (`Timestamp.timeOfDay`).
     static func appendTimeOfDay(_ time: Timestamp, to stream: inout ReportStream) {
         guard let civil = Civil(time) else {
