@@ -33,19 +33,21 @@ public struct ByteCursor: Sendable {
 
     /// Reads a 24-bit big-endian integer (TLS handshake lengths).
     @inlinable public mutating func readUInt24() -> Int? {
-        guard readableSlice.count >= 3 else { return nil }
-        let i = readableSlice.startIndex
-        let value = Int(readableSlice[i]) << 16 | Int(readableSlice[i + 1]) << 8 | Int(readableSlice[i + 2])
+        guard let value = peekUInt24() else { return nil }
         skip(3)
         return value
     }
 
+    /// The next 24-bit big-endian integer, not consumed.
+    @inlinable func peekUInt24() -> Int? {
+        guard storage.count >= 3 else { return nil }
+        let i = storage.startIndex
+        return Int(storage[i]) << 16 | Int(storage[i + 1]) << 8 | Int(storage[i + 2])
+    }
+
     @inlinable public mutating func readSlice(length: Int) -> ArraySlice<UInt8>? {
         guard length >= 0, readableSlice.count >= length else { return nil }
-        let start = storage.startIndex
-        let slice = storage[start ..< start + length]
-        skip(length)
-        return slice
+        return take(length, after: 0)
     }
 
     @inlinable public mutating func readBytes(length: Int) -> [UInt8]? {
@@ -57,21 +59,13 @@ public struct ByteCursor: Sendable {
         let size = MemoryLayout<T>.size
         guard let length = peekInteger(as: T.self).flatMap({ Int(exactly: $0) }), length >= 0,
               storage.count - size >= length else { return nil }
-        let start = storage.startIndex + size
-        let slice = storage[start ..< start + length]
-        skip(size + length)
-        return slice
+        return take(length, after: size)
     }
 
     /// Reads a 24-bit length prefix, then that many bytes.
     @inlinable public mutating func readUInt24LengthPrefixedSlice() -> ArraySlice<UInt8>? {
-        guard storage.count >= 3 else { return nil }
-        let i = storage.startIndex
-        let length = Int(storage[i]) << 16 | Int(storage[i + 1]) << 8 | Int(storage[i + 2])
-        guard storage.count - 3 >= length else { return nil }
-        let slice = storage[(i + 3) ..< (i + 3 + length)]
-        skip(3 + length)
-        return slice
+        guard let length = peekUInt24(), storage.count - 3 >= length else { return nil }
+        return take(length, after: 3)
     }
 
     @inlinable @discardableResult
@@ -79,6 +73,15 @@ public struct ByteCursor: Sendable {
         guard count >= 0, readableSlice.count >= count else { return false }
         skip(count)
         return true
+    }
+
+    /// The `length` bytes that follow the next `prefix` bytes (the caller checked they are all there); the cursor
+    /// moves past both.
+    @inlinable mutating func take(_ length: Int, after prefix: Int) -> ArraySlice<UInt8> {
+        let start = storage.startIndex + prefix
+        let slice = storage[start ..< start + length]
+        skip(prefix + length)
+        return slice
     }
 
     /// Drops `count` bytes the caller checked are there. A range subscript, not `dropFirst`: that one is not
