@@ -27,14 +27,22 @@ extension Diagnoser {
            let problem = certificateProblemVerdict(alert: nil, how: "completed the handshake and then closed the connection without sending any data, as curl with OpenSSL does when it rejects the certificate after the handshake", useTrustStore: false) {
             return problem
         }
-        if !clientSentData, clientClosed, o.isTLS13, let record = progress.tls13?.clientAlertAfterHandshake {
+        if !clientSentData, clientClosed, o.isTLS13, !isResumption, let tls13 = progress.tls13,
+           let record = tls13.clientAlertAfterHandshake, let finished = tls13.clientFirst,
+           finished.at.timestamp.milliseconds(until: record.at.timestamp) <= Self.postHandshakeCheckMilliseconds {
             let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
             var text = "The handshake completed, but the client then sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and \(close) without sending a request. TLS 1.3 hides the certificate; this is what curl with OpenSSL does when the certificate's name does not match (it checks the name after the handshake), so most likely the client rejected the certificate."
             if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
+            text += " A client that only opens a connection and closes it at once (a health check, or `openssl s_client` with nothing to send) looks the same: if this client never sends a request, that is the likelier reading."
             return conclude(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
         return conclude(.ok, completedText)
     }
+
+    /// A client that checks the name after the handshake (curl with OpenSSL) closes within a millisecond of
+    /// its Finished. A close that comes later, after the client waited for something, is not that check: a
+    /// resumed session (no certificate at all) or a late close is a client that simply finished.
+    static let postHandshakeCheckMilliseconds = 250.0
 
     /// `Handshake completed: TLS 1.3, TLS_AES_128_GCM_SHA256 (session resumed).`
     private var completedText: String {

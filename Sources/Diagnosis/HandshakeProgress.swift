@@ -21,7 +21,7 @@ public struct HandshakeProgress: Sendable {
         public var confirmed: Bool
         /// The client sent application data: a record larger than an alert after its Finished.
         public var clientSentData: Bool
-        /// After its Finished and before any data, the client sent an alert-sized record (a close or an alert).
+        /// After its Finished, the client sent one alert-sized record (a close or an alert) and nothing else.
         public var clientAlertAfterHandshake: EncryptedRecordMark?
     }
 
@@ -138,7 +138,9 @@ public struct HandshakeProgress: Sendable {
                         if !alertSized { serverLarge = true }
                         serverCount += 1
                     } else {
-                        if clientCount == 0, alertSized { clientAlertAfterHandshake = record }
+                        // Only the client's last record can be a closing alert: one followed by another
+                        // client record was small data (a 3-byte request is 20 bytes), not a fatal alert.
+                        clientAlertAfterHandshake = clientCount == 0 && alertSized ? record : nil
                         // A client record larger than an alert after its first one is data (or the rest of a
                         // client-certificate flight, which the server's answer then confirms or rejects).
                         if !alertSized { clientSentData = true }

@@ -81,6 +81,27 @@ import TLSDissector
             var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
             _ = b.encrypted(.server, length: 2400); return b.fin(.client)
         },
+        Case(name: "TLS 1.3 client completes, sends one alert-sized record at once and closes (curl's name check)", cause: .certificateRejected, established: true, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); b.millisecondsPerFrame = 1; _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 2400); _ = b.encrypted(.client, length: 69); _ = b.encrypted(.client, length: 19)
+            return b.fin(.client)
+        },
+        Case(name: "TLS 1.3 client completes and closes much later, after the server's tickets", cause: .ok, established: true, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); b.millisecondsPerFrame = 400; _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 1248); _ = b.encrypted(.client, length: 69); _ = b.encrypted(.server, length: 517)
+            _ = b.encrypted(.client, length: 19); return b.fin(.client)
+        },
+        Case(name: "TLS 1.3 client sends a tiny request, then its close_notify", cause: .ok, established: true, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); b.millisecondsPerFrame = 1; _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 2400); _ = b.encrypted(.client, length: 53); _ = b.encrypted(.server, length: 250)
+            _ = b.encrypted(.client, length: 20); _ = b.encrypted(.server, length: 23); _ = b.encrypted(.client, length: 19)
+            return b.fin(.client)
+        },
+        Case(name: "TLS 1.3 resumed session (no certificate) closed at once", cause: .ok, established: true, endedBy: .fin, alertFrom: nil) {
+            var b = ObservationBuilder(); b.millisecondsPerFrame = 1; _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13, psk: true)
+            _ = b.encrypted(.server, length: 23); _ = b.encrypted(.server, length: 53); _ = b.encrypted(.client, length: 53)
+            _ = b.encrypted(.client, length: 19); return b.fin(.client)
+        },
         Case(name: "warning unrecognized_name then success", cause: .ok, established: true, endedBy: .open, alertFrom: .server) {
             var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello()
             _ = b.alert(.server, .unrecognizedName, level: .warning); _ = b.serverHello(.tls13)

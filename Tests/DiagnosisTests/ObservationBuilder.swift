@@ -4,10 +4,12 @@ import TLSDissector
 import CertificateAnalysis
 @testable import Diagnosis
 
-/// Builds an observation the way the pipeline would, one event per frame, one second apart.
+/// Builds an observation the way the pipeline would, one event per frame, a second apart unless told otherwise.
 struct ObservationBuilder {
     var observation: ConnectionObservation
     var frame = 1
+    /// Time between two events.
+    var millisecondsPerFrame: Int64 = 1000
 
     init(serverPort: UInt16 = 443) {
         let client = Endpoint(address: IPAddress(ipv4: 0x0a63_0001), port: 50_068)
@@ -18,7 +20,9 @@ struct ObservationBuilder {
 
     private mutating func next() -> FrameMark {
         defer { frame += 1 }
-        let mark = FrameMark(frame: frame, timestamp: Timestamp(seconds: 1_795_921_924 + Int64(frame), nanoseconds: 0))
+        let elapsed = Int64(frame) * millisecondsPerFrame
+        let mark = FrameMark(frame: frame, timestamp: Timestamp(seconds: 1_795_921_924 + elapsed / 1000,
+                                                                nanoseconds: UInt32(elapsed % 1000) * 1_000_000))
         observation.last = mark
         return mark
     }
