@@ -252,7 +252,7 @@ extension Diagnoser {
         }
         if let presented = certificates.hostnameMismatch, let sni = o.clientHello?.serverName {
             return conclude(.hostnameMismatch,
-                           "\(who). The certificate does not cover \(sni): it is for \(presented.isEmpty ? "no DNS name" : presented.joined(separator: ", ")) (a wildcard covers exactly one label).",
+                           "\(who). The certificate does not cover \(sni): it is for \(presented.isEmpty ? "no DNS name" : CountText.list(presented)) (a wildcard covers exactly one label).",
                            NextSteps.hostnameMismatch(o, certificates))
         }
         if let cn = certificates.commonNameOnly {
@@ -260,14 +260,18 @@ extension Diagnoser {
                            "\(who). The certificate names \(cn) only in its subject CN, with no subjectAltName: modern clients (Go, Chrome, Python 3.7+, curl with recent OpenSSL) ignore the CN.",
                            NextSteps.hostnameMismatch(o, certificates))
         }
+        // A leaf sent without its issuer is a fact about the server, which fails every client that does not fetch
+        // intermediates; without SNI the wanted name is unknown, so a missing SNI comes after it.
+        if let missing = certificates.structuralMissingIssuer, !certificates.selfSignedLeaf {
+            return incompleteChainVerdict(missing: missing, how: how)
+        }
         if o.clientHello?.serverName == nil, !certificates.selfSignedLeaf,
            !certificates.leafNames.contains(o.server.address.description) {
             return conclude(.missingSNI,
-                           "\(who). The client sent no SNI, so the server answered with its default certificate for \(certificates.leafNames.joined(separator: ", ")).",
+                           "\(who). The client sent no SNI, so the server answered with its default certificate for \(CountText.list(certificates.leafNames)).",
                            NextSteps.missingSNI(o))
         }
-        if let missing = certificates.structuralMissingIssuer ?? (useTrustStore ? certificates.missingIssuer : nil),
-           !certificates.selfSignedLeaf {
+        if useTrustStore, let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
             return incompleteChainVerdict(missing: missing, how: how)
         }
         if certificates.selfSignedLeaf { return unknownCAVerdict(how: who) }
@@ -283,9 +287,9 @@ extension Diagnoser {
         let leaf = certificates.leaf.map { $0.subjectCommonName.map { "CN=\($0)" } ?? $0.subject } ?? "its leaf"
         let count = certificates.summaries.count
         let sent = count == 1 ? "only its leaf (\(leaf))" : "\(count) certificates starting with \(leaf)"
-        return conclude(.incompleteChain,
-                       "The client \(how). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root.",
-                       NextSteps.incompleteChain(observation))
+        var text = "The client \(how). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root."
+        if observation.clientHello?.serverName == nil { text += " The client also sent no SNI, so this may be the server's default certificate." }
+        return conclude(.incompleteChain, text, NextSteps.incompleteChain(observation))
     }
 
     func unknownCAVerdict(how: String) -> Verdict {

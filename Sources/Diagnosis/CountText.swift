@@ -21,6 +21,13 @@ public enum CountText {
         count == 1 ? singular : plural
     }
 
+    /// `a, b, c` or, past `shown` items, `a, b, c, d, e, f and 57 more`: a certificate may list hundreds of
+    /// names, and a report line should not become a page.
+    public static func list(_ items: [String], shown: Int = 6) -> String {
+        guard items.count > shown else { return items.joined(separator: ", ") }
+        return items.prefix(shown).joined(separator: ", ") + " and \(grouped(items.count - shown)) more"
+    }
+
     /// `812 bytes`, `1.2 MB` (decimal units, as `ls -h --si` and most dashboards).
     public static func byteCount(_ bytes: Int) -> String {
         guard bytes >= 1000 else { return "\(bytes) bytes" }

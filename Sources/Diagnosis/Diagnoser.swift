@@ -171,7 +171,7 @@ public struct Diagnoser {
             result.append("the certificate names \(cn) only in its CN, without subjectAltName: Go, Chrome and Python 3.7+ reject it")
         }
         if verdict.cause == .ok, let mismatch = certificates.hostnameMismatch, let sni = o.clientHello?.serverName {
-            result.append("the certificate does not cover \(sni) (it covers \(mismatch.joined(separator: ", "))), yet the client went on")
+            result.append("the certificate does not cover \(sni) (it covers \(CountText.list(mismatch))), yet the client went on")
         }
         if verdict.cause == .ok, let expired = certificates.expired {
             result.append("certificate \(expired.subject) had expired on \(expired.notAfter.date), yet the client went on")

@@ -55,4 +55,16 @@ import Diagnosis
             #expect(match != nil, "\(file): fatal alert \(expected.code) from \(expected.sender) in frame \(expected.frame) not reported; got \(report.connections.map { "\($0.client)→\($0.server) \($0.cause) alert \(String(describing: $0.alert))" })")
         }
     }
+
+    /// Captures whose project says what they show, judged the same way: a resumed TLS 1.3 session that sent
+    /// data and a HelloRetryRequest handshake closed later are not certificate rejections, and a leaf sent
+    /// without its intermediate is an incomplete chain even when the client sent no SNI (the full chain sent
+    /// without SNI, #2, stays missing_sni).
+    @Test(.enabled(if: CaptureFixtures.corpusAvailable, "the public corpus (../shared/corpus/real) is not beside this checkout"),
+          arguments: [("zeek__tls13_psk_succesfull.pcap", [Cause.ok]), ("zeek__hrr.pcap", [.ok]),
+                      ("zeek__missing-intermediate.pcap", [.incompleteChain, .missingSNI, .incompleteChain])])
+    func judgedAsTheirProjectDescribesThem(_ file: String, causes: [Cause]) throws {
+        let report = try CaptureFixtures.analyze(CaptureFixtures.corpus.appendingPathComponent(file))
+        #expect(report.connections.map(\.cause) == causes, "\(report.connections.map(\.explanation))")
+    }
 }

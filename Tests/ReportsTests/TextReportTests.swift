@@ -205,5 +205,11 @@ import Analysis
     func countsAndTheirVerbs(count: Int, expected: String) {
         #expect("\(CountText.plural(count, "packet")) \(CountText.agreeing(count, "was", "were"))" == expected)
     }
+
+    @Test(arguments: [(0, ""), (1, "n1"), (3, "n1, n2, n3"), (6, "n1, n2, n3, n4, n5, n6"),
+                      (7, "n1, n2, n3, n4, n5, n6 and 1 more"), (1_063, "n1, n2, n3, n4, n5, n6 and 1,057 more")])
+    func longListsAreCut(count: Int, expected: String) {
+        #expect(CountText.list(count == 0 ? [] : (1...count).map { "n\($0)" }) == expected)
+    }
 }
 
