@@ -251,10 +251,10 @@ extension ConnectionTracker {
         }
     }
 
-    /// A ServerHello (not a HelloRetryRequest) that chose TLS 1.3. (Read before the event is consumed.)
+    /// A ServerHello (not a HelloRetryRequest) that chose TLS 1.3 or a draft of it. (Read before the event is consumed.)
     private static func isTLS13ServerHello(_ event: borrowing TLSEvent) -> Bool {
         switch event {
-        case .handshake(.serverHello(let hello), _): !hello.isHelloRetryRequest && hello.negotiatedVersion == .tls13
+        case .handshake(.serverHello(let hello), _): !hello.isHelloRetryRequest && hello.negotiatedVersion.isTLS13OrDraft
         default: false
         }
     }

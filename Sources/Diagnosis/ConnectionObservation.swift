@@ -121,7 +121,7 @@ public struct ConnectionObservation: Sendable {
     public var serverHello: ServerHello? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.hello }
     public var serverHelloAt: FrameMark? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.at }
     public var sawHelloRetryRequest: Bool { serverHellos.contains { $0.hello.isHelloRetryRequest } }
-    public var isTLS13: Bool { negotiatedVersion == .tls13 }
+    public var isTLS13: Bool { negotiatedVersion?.isTLS13OrDraft ?? false }
     /// A key log decrypted at least one of this connection's records.
     public var decrypted: Bool { decryptedRecords.values.contains { $0 > 0 } }
     public var sawAnyTLS: Bool { !clientHellos.isEmpty || !serverHellos.isEmpty || !encryptedRecords.isEmpty || !alerts.isEmpty }

@@ -121,7 +121,13 @@ public struct HandshakeProgress: Sendable {
         if let flightIndex = records.indices.first(where: { isData($0) && records[$0].side == .server }) {
             serverFlight = records[flightIndex]
             // Records the client sent before the server's flight are 0-RTT early data: not an answer to it.
-            let clientIndex = records.indices[flightIndex...].first { isData($0) && records[$0].side == .client }
+            var clientIndex = records.indices[flightIndex...].first { isData($0) && records[$0].side == .client }
+            // A fatal alert is the last record a client sends. An alert-sized one followed by more is the
+            // EndOfEarlyData that ends accepted 0-RTT data (RFC 8446 §4.5): its Finished comes next.
+            if let index = clientIndex, records[index].length <= alertSizedRecordLimit,
+               let next = records.indices[(index + 1)...].first(where: { isData($0) && records[$0].side == .client }) {
+                clientIndex = next
+            }
             if let clientIndex {
                 let first = records[clientIndex]
                 clientFirst = first

@@ -13,7 +13,7 @@ public struct ProtocolVersion: RawRepresentable, Hashable, Sendable, Comparable,
     public static let tls13 = ProtocolVersion(rawValue: 0x0304)
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// `"TLS 1.2"`, or `"0x7f1c"` for values without a name (drafts, GREASE).
+    /// `"TLS 1.2"`, `"TLS 1.3 draft 28"` (`0x7f1c`), or `"0x7e02"` for values without a name (GREASE, others).
     public var description: String {
         switch rawValue {
         case 0x0002: "SSL 2.0"
@@ -22,6 +22,7 @@ public struct ProtocolVersion: RawRepresentable, Hashable, Sendable, Comparable,
         case 0x0302: "TLS 1.1"
         case 0x0303: "TLS 1.2"
         case 0x0304: "TLS 1.3"
+        case 0x7f00...0x7fff: "TLS 1.3 draft \(rawValue & 0xff)"
         default: hex16(rawValue)
         }
     }
@@ -31,6 +32,10 @@ public struct ProtocolVersion: RawRepresentable, Hashable, Sendable, Comparable,
 
     /// A TLS 1.3 draft version (`0x7fNN` = draft NN; `0x7eNN` were Facebook's experimental drafts).
     public var isTLS13Draft: Bool { rawValue >> 8 == 0x7f || rawValue >> 8 == 0x7e }
+
+    /// TLS 1.3 or one of its drafts: everything after the ServerHello is encrypted, and the handshake is
+    /// judged from record sizes without a key log.
+    public var isTLS13OrDraft: Bool { self == .tls13 || isTLS13Draft }
 
     /// Orders versions by age: drafts of TLS 1.3 sort between TLS 1.2 and TLS 1.3.
     var recency: Int {

@@ -102,6 +102,11 @@ import TLSDissector
             _ = b.encrypted(.server, length: 23); _ = b.encrypted(.server, length: 53); _ = b.encrypted(.client, length: 53)
             _ = b.encrypted(.client, length: 19); return b.fin(.client)
         },
+        Case(name: "TLS 1.3 with accepted 0-RTT data: EndOfEarlyData (alert-sized), then Finished", cause: .ok, established: true, endedBy: .open, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.encrypted(.client, length: 73)
+            _ = b.serverHello(.tls13, psk: true); _ = b.encrypted(.server, length: 27); _ = b.encrypted(.server, length: 69)
+            _ = b.encrypted(.client, length: 21); _ = b.encrypted(.client, length: 69); return b.encrypted(.server, length: 274)
+        },
         Case(name: "warning unrecognized_name then success", cause: .ok, established: true, endedBy: .open, alertFrom: .server) {
             var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello()
             _ = b.alert(.server, .unrecognizedName, level: .warning); _ = b.serverHello(.tls13)

@@ -42,7 +42,7 @@ import Testing
 
     @Test("versions", arguments: [
         (0x0002, "SSL 2.0"), (0x0300, "SSL 3.0"), (0x0301, "TLS 1.0"), (0x0302, "TLS 1.1"),
-        (0x0303, "TLS 1.2"), (0x0304, "TLS 1.3"), (0x7f1c, "0x7f1c"), (0x3a3a, "0x3a3a"),
+        (0x0303, "TLS 1.2"), (0x0304, "TLS 1.3"), (0x7f1c, "TLS 1.3 draft 28"), (0x7e02, "0x7e02"), (0x3a3a, "0x3a3a"),
     ] as [(UInt16, String)])
     func versionNames(_ value: UInt16, _ name: String) {
         #expect(ProtocolVersion(rawValue: value).description == name)

@@ -160,7 +160,7 @@ import Testing
     @Test func tls13Draft16ServerHello() throws {
         let hello = try #require(parseSegments(Capture.draft16.server).serverHellos.first)
         #expect(hello.legacyVersion.rawValue == 0x7f10)
-        #expect(hello.negotiatedVersion.description == "0x7f10")
+        #expect(hello.negotiatedVersion.description == "TLS 1.3 draft 16")
         #expect(hello.negotiatedVersion.isTLS13Draft)
         #expect(hello.sessionID.isEmpty)
         #expect(hello.cipherSuite.description == "TLS_CHACHA20_POLY1305_SHA256")
