@@ -229,8 +229,11 @@ extension Diagnoser {
            let problem = certificateProblemVerdict(alert: nil, how: "sent an encrypted alert (frame \(alert.at.frame))") {
             return problem
         }
-        return conclude(.unknown, "The \(alert.side.rawValue) sent an encrypted alert during the handshake (frame \(alert.at.frame)) \(stage); without keys its code is hidden. Record a key log (SSLKEYLOGFILE) to decrypt it.",
-                       NextSteps.generic(o))
+        var text = "The \(alert.side.rawValue) sent an encrypted alert during the handshake (frame \(alert.at.frame)) \(stage); without keys its code is hidden. Record a key log (SSLKEYLOGFILE) to decrypt it."
+        if alert.side == .server, !o.sawHelloRetryRequest, o.clientHellos.count > 1 {
+            text += " The client sent a second ClientHello (frame \(o.clientHellos[1].at.frame)) that no HelloRetryRequest asked for, which servers answer with unexpected_message."
+        }
+        return conclude(.unknown, text, NextSteps.generic(o))
     }
 
     // MARK: certificates

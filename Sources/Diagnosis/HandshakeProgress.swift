@@ -21,6 +21,9 @@ public struct HandshakeProgress: Sendable {
         public var confirmed: Bool
         /// The client sent application data: a record larger than an alert after its Finished.
         public var clientSentData: Bool
+        /// The client sent nothing after the server's flight, and the server's last record after the flight's
+        /// first is alert-sized: the server aborted its own handshake (its alert is encrypted).
+        public var serverAbortedFlight: EncryptedRecordMark?
         /// After its Finished, the client sent one alert-sized record (a close or an alert) and nothing else.
         public var clientAlertAfterHandshake: EncryptedRecordMark?
     }
@@ -50,7 +53,7 @@ public struct HandshakeProgress: Sendable {
         if decisive == nil, let t = tls13 {
             if t.clientRejected, let record = t.clientFirst {
                 decisive = ObservedAlert(side: .client, alert: nil, at: record.at)
-            } else if let record = t.serverRejected {
+            } else if let record = t.serverRejected ?? t.serverAbortedFlight {
                 decisive = ObservedAlert(side: .server, alert: nil, at: record.at)
             }
         }
@@ -61,7 +64,7 @@ public struct HandshakeProgress: Sendable {
         self.decisiveAlert = decisive
         let fatalBeforeDone = firstFatal.map { alert in handshakeDoneFrame.map { alert.at.frame < $0 } ?? true } ?? false
         self.failedByAlert = fatalBeforeDone || encryptedDuringHandshake != nil
-            || tls13?.clientRejected == true || tls13?.serverRejected != nil
+            || tls13?.clientRejected == true || tls13?.serverRejected != nil || tls13?.serverAbortedFlight != nil
 
         if decryptedTLS13 {
             established = o.finished[.server] != nil && o.finished[.client] != nil && !fatalBeforeDone
@@ -118,6 +121,7 @@ public struct HandshakeProgress: Sendable {
         var clientRejected = false
         var clientSentData = false
         var clientAlertAfterHandshake: EncryptedRecordMark?
+        var serverAbortedFlight: EncryptedRecordMark?
         if let flightIndex = records.indices.first(where: { isData($0) && records[$0].side == .server }) {
             serverFlight = records[flightIndex]
             // Records the client sent before the server's flight are 0-RTT early data: not an answer to it.
@@ -127,6 +131,10 @@ public struct HandshakeProgress: Sendable {
             if let index = clientIndex, records[index].length <= alertSizedRecordLimit,
                let next = records.indices[(index + 1)...].first(where: { isData($0) && records[$0].side == .client }) {
                 clientIndex = next
+            }
+            if clientIndex == nil, let last = records.indices[flightIndex...].last(where: { isData($0) && records[$0].side == .server }),
+               last > flightIndex, records[last].length <= alertSizedRecordLimit {
+                serverAbortedFlight = records[last]
             }
             if let clientIndex {
                 let first = records[clientIndex]
@@ -162,6 +170,6 @@ public struct HandshakeProgress: Sendable {
         }
         return TLS13Inference(serverFlight: serverFlight, clientFirst: clientFirst, clientRejected: clientRejected,
                               serverRejected: serverRejected, confirmed: confirmed, clientSentData: clientSentData,
-                              clientAlertAfterHandshake: clientAlertAfterHandshake)
+                              serverAbortedFlight: serverAbortedFlight, clientAlertAfterHandshake: clientAlertAfterHandshake)
     }
 }

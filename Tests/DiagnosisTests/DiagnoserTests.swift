@@ -107,6 +107,11 @@ import TLSDissector
             _ = b.serverHello(.tls13, psk: true); _ = b.encrypted(.server, length: 27); _ = b.encrypted(.server, length: 69)
             _ = b.encrypted(.client, length: 21); _ = b.encrypted(.client, length: 69); return b.encrypted(.server, length: 274)
         },
+        Case(name: "TLS 1.3 server ends its own flight with an alert-sized record, then the client resets", cause: .unknown, established: false, endedBy: .alert, alertFrom: .server) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.server, length: 23); _ = b.encrypted(.server, length: 595); _ = b.encrypted(.server, length: 53)
+            _ = b.encrypted(.server, length: 19); return b.rst(.client)
+        },
         Case(name: "warning unrecognized_name then success", cause: .ok, established: true, endedBy: .open, alertFrom: .server) {
             var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello()
             _ = b.alert(.server, .unrecognizedName, level: .warning); _ = b.serverHello(.tls13)
