@@ -141,10 +141,11 @@ extension Diagnoser {
         let said = "The \(alert.side.rawValue) sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))"
         let beforeServerHello = o.serverHelloAt.map { alert.at.frame < $0.frame } ?? true
         let hello = o.clientHello
-        var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "nothing we saw" }
+        var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "?" }
 
         if code == .protocolVersion || code == .inappropriateFallback {
-            return conclude(.protocolVersionMismatch, "\(said): no TLS version both sides accept. The client offered \(offered)\(chosenVersionText).",
+            let whatClientOffered = hello == nil ? "The ClientHello is not in the capture, so what the client offered is unknown" : "The client offered \(offered)"
+            return conclude(.protocolVersionMismatch, "\(said): no TLS version both sides accept. \(whatClientOffered)\(chosenVersionText).",
                            NextSteps.versionMismatch(o))
         }
         if alert.side == .server, beforeServerHello, let max = hello?.offeredVersions.max(), max < .tls12 {
