@@ -28,9 +28,12 @@ extension Diagnoser {
             return problem
         }
         if !clientSentData, clientClosed, o.isTLS13, let record = progress.tls13?.clientAlertAfterHandshake {
-            let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
-            var text = "The handshake completed, but the client then sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and \(close) without sending a request. TLS 1.3 hides the certificate; this is what curl with OpenSSL does when the certificate's name does not match (it checks the name after the handshake), so most likely the client rejected the certificate."
-            if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
+            var text: String {
+                let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
+                var text = "The handshake completed, but the client then sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and \(close) without sending a request. TLS 1.3 hides the certificate; this is what curl with OpenSSL does when the certificate's name does not match (it checks the name after the handshake), so most likely the client rejected the certificate."
+                if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
+                return text
+            }
             return conclude(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
         return conclude(.ok, completedText)
@@ -87,7 +90,7 @@ extension Diagnoser {
         if !o.rolesFromHandshake {
             return conclude(.captureIncomplete, "The capture holds only part of this connection and no TLS bytes.", [])
         }
-        let closed = o.rst[.client].map { "reset it (frame \($0.frame))" } ?? o.fin[.client].map { "closed it (frame \($0.frame))" }
+        var closed: String? { o.rst[.client].map { "reset it (frame \($0.frame))" } ?? o.fin[.client].map { "closed it (frame \($0.frame))" } }
         return conclude(.unknown, "The TCP connection to \(o.server) was set up but the client sent no ClientHello" + (closed.map { " and \($0)" } ?? "") + ": a TCP health check or port probe, not a TLS client.", [])
     }
 
@@ -95,10 +98,10 @@ extension Diagnoser {
     var unansweredClientHello: Verdict {
         let o = observation
         let hello = o.clientHello
-        let offered = hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "?"
+        var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "?" }
         let maxOffered = hello?.offeredVersions.max()
         if let reset = o.rst[.server] ?? o.fin[.server] {
-            let how = o.rst[.server] != nil ? "reset the connection (RST, frame \(reset.frame))" : "closed the connection (FIN, frame \(reset.frame))"
+            var how: String { o.rst[.server] != nil ? "reset the connection (RST, frame \(reset.frame))" : "closed the connection (FIN, frame \(reset.frame))" }
             if let maxOffered, maxOffered < .tls12 {
                 return conclude(.protocolVersionMismatch,
                                "The client offered only \(offered) and the server \(o.server) \(how) without answering: it most likely refuses versions below TLS 1.2.",
@@ -108,15 +111,18 @@ extension Diagnoser {
                            "The server \(o.server) \(how) right after the ClientHello, without a TLS alert: a TLS listener that rejects this client (SNI, IP allow-list) or a proxy or load balancer in front of it.",
                            NextSteps.reset(o))
         }
-        var waited = o.clientHellos.first.map { hello in
-            let ms = hello.at.timestamp.milliseconds(until: o.last.timestamp)
-            return ms >= 1000 ? " for \(Int(ms / 1000)) s" : " for \(Int(ms)) ms"
-        } ?? ""
-        var end = o.rst[.client].map { "the client gave up (RST, frame \($0.frame))" }
-            ?? o.fin[.client].map { "the client gave up (FIN, frame \($0.frame))" } ?? "the capture ended"
-        if let timeout = o.liveTimeoutSeconds, o.rst[.client] == nil, o.fin[.client] == nil {
-            waited = " within \(timeout) s"
-            end = "tlsdiag stopped waiting (--handshake-timeout)"
+        let timeout = o.rst[.client] == nil && o.fin[.client] == nil ? o.liveTimeoutSeconds : nil
+        var waited: String {
+            if let timeout { return " within \(timeout) s" }
+            return o.clientHellos.first.map { hello in
+                let ms = hello.at.timestamp.milliseconds(until: o.last.timestamp)
+                return ms >= 1000 ? " for \(Int(ms / 1000)) s" : " for \(Int(ms)) ms"
+            } ?? ""
+        }
+        var end: String {
+            if timeout != nil { return "tlsdiag stopped waiting (--handshake-timeout)" }
+            return o.rst[.client].map { "the client gave up (RST, frame \($0.frame))" }
+                ?? o.fin[.client].map { "the client gave up (FIN, frame \($0.frame))" } ?? "the capture ended"
         }
         return conclude(.noServerResponse,
                        "The server \(o.server) accepted the TCP connection but never answered the ClientHello\(waited); \(end). The server process is hung or overloaded, or something in between swallows TLS.",
@@ -130,7 +136,8 @@ extension Diagnoser {
         let o = observation
         guard let plain = alert.alert else { return encryptedAlertVerdict(alert) }
         let code = plain.description
-        let said = "The \(alert.side.rawValue) sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))"
+        // Words are worked out only when wanted (`conclude`): most verdicts are asked for their cause alone.
+        var said: String { "The \(alert.side.rawValue) sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))" }
         let beforeServerHello = o.serverHelloAt.map { alert.at.frame < $0.frame } ?? true
         let hello = o.clientHello
         var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "nothing we saw" }
@@ -173,7 +180,7 @@ extension Diagnoser {
         // The client refused something the server sent.
         switch code {
         case .certificateExpired:
-            let which = certificates.expired.map { " Certificate \($0.subject) expired on \($0.notAfter.date); the capture was taken on \(o.first.timestamp.date)." } ?? " The certificates seen were valid at capture time: check the client's clock."
+            var which: String { certificates.expired.map { " Certificate \($0.subject) expired on \($0.notAfter.date); the capture was taken on \(o.first.timestamp.date)." } ?? " The certificates seen were valid at capture time: check the client's clock." }
             return conclude(.certificateExpired, "\(said): the client rejected an expired certificate.\(which)", NextSteps.expired(o, certificates))
         case .unknownCA:
             if let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
@@ -230,10 +237,10 @@ extension Diagnoser {
     /// A certificate problem that explains a client's refusal. Facts that do not depend on who judges come
     /// first (dates at capture time, names, the chain's shape); the analyst's trust store comes last and only
     /// when `useTrustStore`: it is not the client's, and private CAs are common.
-    func certificateProblemVerdict(alert: ObservedAlert?, how: String, useTrustStore: Bool = true) -> Verdict? {
+    func certificateProblemVerdict(alert: ObservedAlert?, how: @autoclosure () -> String, useTrustStore: Bool = true) -> Verdict? {
         let o = observation
         guard certificates.leaf != nil else { return nil }
-        let who = "The client \(how)"
+        var who: String { "The client \(how())" }
         if let cert = certificates.expired {
             return conclude(.certificateExpired, "\(who). Certificate \(cert.subject) expired on \(cert.notAfter.date); the capture was taken on \(o.first.timestamp.date).",
                            NextSteps.expired(o, certificates))
@@ -260,7 +267,7 @@ extension Diagnoser {
         }
         if let missing = certificates.structuralMissingIssuer ?? (useTrustStore ? certificates.missingIssuer : nil),
            !certificates.selfSignedLeaf {
-            return incompleteChainVerdict(missing: missing, how: how)
+            return incompleteChainVerdict(missing: missing, how: how())
         }
         if certificates.selfSignedLeaf { return unknownCAVerdict(how: who) }
         if let product = certificates.interceptionProduct {
@@ -271,16 +278,24 @@ extension Diagnoser {
         return nil
     }
 
-    func incompleteChainVerdict(missing: String, how: String) -> Verdict {
-        let leaf = certificates.leaf.map { $0.subjectCommonName.map { "CN=\($0)" } ?? $0.subject } ?? "its leaf"
-        let count = certificates.summaries.count
-        let sent = count == 1 ? "only its leaf (\(leaf))" : "\(count) certificates starting with \(leaf)"
+    func incompleteChainVerdict(missing: String, how: @autoclosure () -> String) -> Verdict {
+        var sent: String {
+            let leaf = certificates.leaf.map { $0.subjectCommonName.map { "CN=\($0)" } ?? $0.subject } ?? "its leaf"
+            let count = certificates.summaries.count
+            return count == 1 ? "only its leaf (\(leaf))" : "\(count) certificates starting with \(leaf)"
+        }
         return conclude(.incompleteChain,
-                       "The client \(how). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root.",
+                       "The client \(how()). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root.",
                        NextSteps.incompleteChain(observation))
     }
 
-    func unknownCAVerdict(how: String) -> Verdict {
+    func unknownCAVerdict(how: @autoclosure () -> String) -> Verdict {
+        let product = certificates.interceptionProduct
+        return conclude(.unknownCA, unknownCAText(how: how(), product: product),
+                        product.map { NextSteps.proxy(observation, $0) } ?? NextSteps.unknownCA(observation))
+    }
+
+    private func unknownCAText(how: String, product: String?) -> String {
         var text = how.hasPrefix("The ") ? how : "The client \(how)"
         if certificates.selfSignedLeaf, let leaf = certificates.leaf {
             text += ": the server's certificate \(leaf.subject) is self-signed."
@@ -291,11 +306,10 @@ extension Diagnoser {
         } else {
             text += ": the client does not trust the CA that issued the server's certificate."
         }
-        if let product = certificates.interceptionProduct {
+        if let product {
             text += " The issuer is \(product): a TLS-terminating proxy or inspection product answered, not the origin."
-            return conclude(.unknownCA, text, NextSteps.proxy(observation, product))
         }
-        return conclude(.unknownCA, text, NextSteps.unknownCA(observation))
+        return text
     }
 
     // MARK: missing bytes, silent closes, cut-off captures
@@ -318,7 +332,7 @@ extension Diagnoser {
             ?? o.fin[.client].map { (.client, $0, "closed the connection (FIN") }
             ?? o.fin[.server].map { (.server, $0, "closed the connection (FIN") }
         guard let closer else { return nil }
-        let how = "\(closer.how), frame \(closer.at.frame)) \(stage) without a TLS alert"
+        var how: String { "\(closer.how), frame \(closer.at.frame)) \(stage) without a TLS alert" }
         if closer.side == .client {
             if o.isTLS13, progress.tls13?.serverFlight != nil, progress.tls13?.clientFirst == nil {
                 return conclude(.certificateRejected,
