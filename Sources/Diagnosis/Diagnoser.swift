@@ -90,14 +90,13 @@ public struct Diagnoser {
     /// `report`, naming the observation would copy it. Filled in place: a large struct returned is copied.)
     private func addFacts(to report: inout ConnectionReport) {
         let o = observation
-        // The hellos are read in place: `clientHello` and `serverHello` copy one (retaining its dozen arrays)
-        // for a few of its fields.
-        if !o.clientHellos.isEmpty {
-            report.sni = o.clientHellos[0].hello.serverName
-            report.offeredVersions = o.clientHellos[0].hello.offeredVersions
-            report.offeredCipherSuites = o.clientHellos[0].hello.cipherSuites
-            report.alpnOffered = o.clientHellos[0].hello.alpnProtocols
+        if let hello = o.clientHello {
+            report.sni = hello.serverName
+            report.offeredVersions = hello.offeredVersions
+            report.offeredCipherSuites = hello.cipherSuites
+            report.alpnOffered = hello.alpnProtocols
         }
+        // Read in place: `serverHello` copies the hello (retaining its arrays) for a few of its fields.
         if let chosen = chosenServerHello {
             report.version = o.serverHellos[chosen].hello.negotiatedVersion
             report.cipherSuite = o.serverHellos[chosen].hello.cipherSuite
@@ -112,7 +111,8 @@ public struct Diagnoser {
             AlertReport(from: $0.side, level: $0.alert?.level, description: $0.alert?.description,
                         encrypted: $0.encrypted, frame: $0.at.frame)
         }
-        report.decrypted = o.decrypted
+        // (`o.decrypted` gathers the sides' counts into an array first.)
+        report.decrypted = o.decryptedRecords[.client, default: 0] > 0 || o.decryptedRecords[.server, default: 0] > 0
         report.endedBy = endedBy
     }
 
@@ -179,7 +179,8 @@ public struct Diagnoser {
             result.append("timeline shortened: \(CountText.plural(o.timelineDropped, "later event")) not listed")
         }
         if !o.rolesFromHandshake { result.append("the capture starts after the TCP handshake; client and server were inferred") }
-        result += certificates.unreadable
+        // Most connections have no such warnings: appending an empty array is a call for nothing.
+        if !certificates.unreadable.isEmpty { result += certificates.unreadable }
         for cert in certificates.expiringSoon {
             result.append("certificate \(cert.subject) expires \(cert.notAfter.date), within 14 days of the capture")
         }
@@ -192,7 +193,7 @@ public struct Diagnoser {
         if verdict.cause == .ok, let expired = certificates.expired {
             result.append("certificate \(expired.subject) had expired on \(expired.notAfter.date), yet the client went on")
         }
-        result += certificates.chainWarnings(explainedBy: verdict.cause)
+        if certificates.chain != nil { result += certificates.chainWarnings(explainedBy: verdict.cause) }
         if let product = certificates.interceptionProduct {
             result.append("the certificate was issued by \(product): a TLS-terminating proxy or inspection product answered, not the origin server")
         }
