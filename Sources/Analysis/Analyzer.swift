@@ -267,11 +267,10 @@ public struct Analyzer {
 
     /// What the connection's certificates say (cached by chain, SNI and server).
     private mutating func findings(for observation: ConnectionObservation) -> CertificateFindings {
-        let (summaries, unreadable) = certificates.summaries(observation.serverCertificates)
+        let chain = certificates.chain(observation.serverCertificates)
         let time = observation.serverCertificateAt?.timestamp ?? observation.first.timestamp
-        let trust = summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, summaries, at: time) }
-        return certificates.findings(summaries: summaries, unreadable: unreadable,
-                                     sni: observation.clientHello?.serverName, server: observation.server.address,
+        let trust = chain.summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, chain, at: time) }
+        return certificates.findings(chain, sni: observation.clientHello?.serverName, server: observation.server.address,
                                      captureTime: time, trust: trust)
     }
 }
