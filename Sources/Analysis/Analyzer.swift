@@ -227,16 +227,16 @@ public struct Analyzer {
     }
 
     /// Judges closed connections in order; those that did not close (or all, at the capture's end) as open at the
-    /// end. Marked and read in place in the array: a handle copied out would share its tracker, and marking it
-    /// would then copy the whole tracker.
+    /// end. Marked and taken from in place in the array: a handle copied out would share its tracker, and marking
+    /// it would then copy the whole tracker.
     private mutating func judgeAll(_ closed: consuming [ClosedConnection<TrackerHandle>], allOpenAtEnd: Bool = false) {
         for index in closed.indices {
             if allOpenAtEnd || closed[index].reason != .closed { closed[index].handler.tracker.markOpenAtEnd() }
-            if let observation = closed[index].handler.observationToJudge { judge(observation) }
+            if let observation = closed[index].handler.takeObservationToJudge() { judge(observation) }
         }
     }
 
-    private mutating func judge(_ observation: ConnectionObservation) {
+    private mutating func judge(_ observation: consuming ConnectionObservation) {
         let limit = options.maxReportedConnections
         guard listing.wouldKeep(firstFrame: observation.first.frame, lastFrame: observation.last.frame, limit: limit) else {
             // Past the cap (a long capture, a flood of SYNs): only its outcome is counted.
@@ -258,19 +258,19 @@ public struct Analyzer {
         sink.concluded.removeAll()
     }
 
-    private mutating func diagnose(_ observation: ConnectionObservation, id: Int) -> ConnectionReport {
-        let diagnoser = Diagnoser(observation: observation, certificates: findings(for: observation))
+    private mutating func diagnose(_ observation: consuming ConnectionObservation, id: Int) -> ConnectionReport {
+        let certificates = findings(for: observation)
+        let diagnoser = Diagnoser(observation: observation, certificates: certificates)
         guard !options.keepsUnshownDetails else { return diagnoser.report(id: id) }
         return diagnoser.report(id: id) { report in report.failed && failureFirsts.mayBeShownInFull(report) }
     }
 
     /// What the connection's certificates say (cached by chain, SNI and server).
     private mutating func findings(for observation: ConnectionObservation) -> CertificateFindings {
-        let (summaries, unreadable) = certificates.summaries(observation.serverCertificates)
+        let chain = certificates.chain(observation.serverCertificates)
         let time = observation.serverCertificateAt?.timestamp ?? observation.first.timestamp
-        let trust = summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, summaries, at: time) }
-        return certificates.findings(summaries: summaries, unreadable: unreadable,
-                                     sni: observation.clientHello?.serverName, server: observation.server.address,
+        let trust = chain.summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, chain, at: time) }
+        return certificates.findings(chain, sni: observation.clientHello?.serverName, server: observation.server.address,
                                      captureTime: time, trust: trust)
     }
 }

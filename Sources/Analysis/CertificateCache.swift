@@ -6,14 +6,18 @@ import Diagnosis
 /// Parses each distinct certificate once: a busy server sends the same chain on every connection.
 /// Bounded: when full it starts over rather than grow.
 struct CertificateCache {
-    private var parsed: [DERKey: Result<CertificateSummary, CertificateAnalysisError>] = [:]
+    private var parsed: [DERKey: Parsed] = [:]
+    /// The number the next certificate parsed gets. Never reset (not even when the cache starts over), so a
+    /// number names one certificate: the chain caches are keyed by numbers, hashed and compared far faster
+    /// than SHA-256 fingerprints in hex.
+    private var nextNumber = 0
     private var verdicts: [TrustKey: TrustVerdict] = [:]
     private var findings: [FindingsKey: CachedFindings] = [:]
     static let capacity = 4096
 
     /// DER bytes as a dictionary key, looked up once per certificate per connection. `[UInt8]` would hash and
     /// compare byte by byte (about 10,000 instructions for a 1.2 KB certificate): this hashes the length and
-    /// the last 16 bytes (inside the signature, different for every certificate) and compares 8 bytes at a time.
+    /// the last 16 bytes (inside the signature, different for every certificate) and compares 32 bytes at a time.
     /// Certificates made to share those bytes only share a bucket: the cache holds at most `capacity`.
     private struct DERKey: Hashable {
         var der: [UInt8]
@@ -33,10 +37,18 @@ struct CertificateCache {
             guard lhs.der.count == rhs.der.count else { return false }
             return lhs.der.withUnsafeBytes { a in
                 rhs.der.withUnsafeBytes { b in
+                    // Four words at a time, their differences or'ed: one branch per 32 bytes.
                     var offset = 0
+                    func difference(_ offset: Int) -> UInt64 {
+                        a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    }
+                    while offset + 32 <= a.count {
+                        guard difference(offset) | difference(offset + 8) | difference(offset + 16) | difference(offset + 24) == 0
+                        else { return false }
+                        offset += 32
+                    }
                     while offset + 8 <= a.count {
-                        guard a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                            == b.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else { return false }
+                        guard difference(offset) == 0 else { return false }
                         offset += 8
                     }
                     while offset < a.count {
@@ -49,15 +61,28 @@ struct CertificateCache {
         }
     }
 
+    private struct Parsed {
+        var number: Int
+        var result: Result<CertificateSummary, CertificateAnalysisError>
+    }
+
+    /// A connection's certificates: the summaries of those that parsed, the warnings for those that did not,
+    /// and the certificates' numbers (`nextNumber`), the key of the chain caches.
+    struct Chain {
+        var summaries: [CertificateSummary] = []
+        var unreadable: [String] = []
+        var numbers: [Int] = []
+    }
+
     private struct TrustKey: Hashable {
-        var fingerprints: [String]
+        var numbers: [Int]
         /// Validity only changes at day granularity for practical purposes; keying by day keeps the cache useful.
         var day: Int64
     }
 
     /// What `CertificateFindings` depends on besides the capture time.
     private struct FindingsKey: Hashable {
-        var fingerprints: [String]
+        var numbers: [Int]
         var unreadable: [String]
         var sni: String?
         var server: IPAddress
@@ -83,37 +108,44 @@ struct CertificateCache {
         }
     }
 
-    mutating func summaries(_ ders: [[UInt8]]) -> ([CertificateSummary], [String]) {
-        var summaries: [CertificateSummary] = []
-        var unreadable: [String] = []
+    /// The connection's certificates, each parsed once while the cache holds it.
+    mutating func chain(_ ders: [[UInt8]]) -> Chain {
+        var chain = Chain()
+        guard !ders.isEmpty else { return chain }
+        chain.summaries.reserveCapacity(ders.count)
+        chain.numbers.reserveCapacity(ders.count)
         for (index, der) in ders.enumerated() {
-            let result: Result<CertificateSummary, CertificateAnalysisError>
             let key = DERKey(der: der)
-            if let cached = parsed[key] {
-                result = cached
-            } else {
-                do {
-                    result = .success(try CertificateSummary(derEncoded: der))
-                } catch let error as CertificateAnalysisError {
-                    result = .failure(error)
-                } catch {
-                    result = .failure(CertificateAnalysisError(code: .notACertificate, detail: "\(error)"))
-                }
-                if parsed.count >= Self.capacity { parsed.removeAll(keepingCapacity: true) }
-                parsed[key] = result
-            }
-            switch result {
-            case .success(let summary): summaries.append(summary)
-            case .failure(let error): unreadable.append("certificate \(index + 1) of the server's chain could not be read: \(error)")
+            let entry = parsed[key] ?? parse(key)
+            chain.numbers.append(entry.number)
+            switch entry.result {
+            case .success(let summary): chain.summaries.append(summary)
+            case .failure(let error): chain.unreadable.append("certificate \(index + 1) of the server's chain could not be read: \(error)")
             }
         }
-        return (summaries, unreadable)
+        return chain
     }
 
-    mutating func trust(_ store: TrustStore, _ served: [CertificateSummary], at time: Timestamp) -> TrustVerdict {
-        let key = TrustKey(fingerprints: served.map(\.sha256), day: time.seconds / 86_400)
+    private mutating func parse(_ key: DERKey) -> Parsed {
+        let result: Result<CertificateSummary, CertificateAnalysisError>
+        do {
+            result = .success(try CertificateSummary(derEncoded: key.der))
+        } catch let error as CertificateAnalysisError {
+            result = .failure(error)
+        } catch {
+            result = .failure(CertificateAnalysisError(code: .notACertificate, detail: "\(error)"))
+        }
+        let entry = Parsed(number: nextNumber, result: result)
+        nextNumber += 1
+        if parsed.count >= Self.capacity { parsed.removeAll(keepingCapacity: true) }
+        parsed[key] = entry
+        return entry
+    }
+
+    mutating func trust(_ store: TrustStore, _ chain: Chain, at time: Timestamp) -> TrustVerdict {
+        let key = TrustKey(numbers: chain.numbers, day: time.seconds / 86_400)
         if let cached = verdicts[key] { return cached }
-        let verdict = store.evaluate(served: served, at: time)
+        let verdict = store.evaluate(served: chain.summaries, at: time)
         if verdicts.count >= Self.capacity { verdicts.removeAll(keepingCapacity: true) }
         verdicts[key] = verdict
         return verdict
@@ -122,12 +154,13 @@ struct CertificateCache {
     /// `CertificateFindings` for a connection. The chain checks (names, chain order, interception products) are
     /// the same for every connection that got this chain for this SNI: they are computed once, and reused
     /// while the capture time compares the same way with every certificate's dates.
-    mutating func findings(summaries: [CertificateSummary], unreadable: [String], sni: String?,
-                           server: IPAddress, captureTime: Timestamp, trust: TrustVerdict?) -> CertificateFindings {
+    mutating func findings(_ chain: Chain, sni: String?, server: IPAddress, captureTime: Timestamp,
+                           trust: TrustVerdict?) -> CertificateFindings {
+        let summaries = chain.summaries, unreadable = chain.unreadable
         guard !summaries.isEmpty else {
             return CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni, captureTime: captureTime, trust: trust)
         }
-        let key = FindingsKey(fingerprints: summaries.map(\.sha256), unreadable: unreadable, sni: sni, server: server)
+        let key = FindingsKey(numbers: chain.numbers, unreadable: unreadable, sni: sni, server: server)
         let validity = summaries.map { ValidityAtTime($0, at: captureTime) }
         if let cached = findings[key], cached.validity == validity {
             var result = cached.findings

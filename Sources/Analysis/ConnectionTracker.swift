@@ -113,6 +113,14 @@ struct ConnectionTracker: TCPStreamHandler {
         }
     }
 
+    /// Hands the observation over, leaving one with only the connection's endpoints and first packet.
+    mutating func takeObservation() -> ConnectionObservation {
+        var taken = ConnectionObservation(client: observation.client, server: observation.server,
+                                          rolesFromHandshake: observation.rolesFromHandshake, first: observation.first)
+        swap(&taken, &observation)
+        return taken
+    }
+
     /// A direction ended: what its parser still holds (a short non-TLS reply) is reported now.
     private mutating func flushParser(_ side: Side, at: FrameMark) {
         guard relevance == .analyzed, payloadStopped[side] == nil else { return }

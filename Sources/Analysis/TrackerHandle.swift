@@ -17,11 +17,11 @@ struct TrackerHandle: TCPStreamHandler {
         _modify { yield &box.value }
     }
 
-    /// The observation to judge, or nil when the connection is not reported (or was, early). Read in place: the
-    /// `tracker` getter would copy the whole tracker.
-    var observationToJudge: ConnectionObservation? {
+    /// The observation to judge, moved out of the tracker (which is freed next: a copy would retain, then
+    /// release, every array it holds), or nil when the connection is not reported (or was, early).
+    mutating func takeObservationToJudge() -> ConnectionObservation? {
         guard box.storage.value.isReportable, !box.storage.value.reportedEarly else { return nil }
-        return box.storage.value.observation
+        return tracker.takeObservation()
     }
 
     mutating func handle(_ event: TCPStreamEvent, connection: TCPConnectionInfo) -> StreamHandlerDecision {

@@ -30,10 +30,13 @@ extension Diagnoser {
         if !clientSentData, clientClosed, o.isTLS13, !isResumption, let tls13 = progress.tls13,
            let record = tls13.clientAlertAfterHandshake, let finished = tls13.clientFirst,
            finished.at.timestamp.milliseconds(until: record.at.timestamp) <= Self.postHandshakeCheckMilliseconds {
-            let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
-            var text = "The handshake completed, but the client then sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and \(close) without sending a request. TLS 1.3 hides the certificate; this is what curl with OpenSSL does when the certificate's name does not match (it checks the name after the handshake), so most likely the client rejected the certificate."
-            if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
-            text += " A client that only opens a connection and closes it at once (a health check, or `openssl s_client` with nothing to send) looks the same: if this client never sends a request, that is the likelier reading."
+            var text: String {
+                let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
+                var text = "The handshake completed, but the client then sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and \(close) without sending a request. TLS 1.3 hides the certificate; this is what curl with OpenSSL does when the certificate's name does not match (it checks the name after the handshake), so most likely the client rejected the certificate."
+                if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
+                text += " A client that only opens a connection and closes it at once (a health check, or `openssl s_client` with nothing to send) looks the same: if this client never sends a request, that is the likelier reading."
+                return text
+            }
             return conclude(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
         return conclude(.ok, completedText)
@@ -95,7 +98,7 @@ extension Diagnoser {
         if !o.rolesFromHandshake {
             return conclude(.captureIncomplete, "The capture holds only part of this connection and no TLS bytes.", [])
         }
-        let closed = o.rst[.client].map { "reset it (frame \($0.frame))" } ?? o.fin[.client].map { "closed it (frame \($0.frame))" }
+        var closed: String? { o.rst[.client].map { "reset it (frame \($0.frame))" } ?? o.fin[.client].map { "closed it (frame \($0.frame))" } }
         return conclude(.unknown, "The TCP connection to \(o.server) was set up but the client sent no ClientHello" + (closed.map { " and \($0)" } ?? "") + ": a TCP health check or port probe, not a TLS client.", [])
     }
 
@@ -103,10 +106,10 @@ extension Diagnoser {
     var unansweredClientHello: Verdict {
         let o = observation
         let hello = o.clientHello
-        let offered = hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "?"
+        var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "?" }
         let maxOffered = hello?.offeredVersions.max()
         if let reset = o.rst[.server] ?? o.fin[.server] {
-            let how = o.rst[.server] != nil ? "reset the connection (RST, frame \(reset.frame))" : "closed the connection (FIN, frame \(reset.frame))"
+            var how: String { o.rst[.server] != nil ? "reset the connection (RST, frame \(reset.frame))" : "closed the connection (FIN, frame \(reset.frame))" }
             if let maxOffered, maxOffered < .tls12 {
                 return conclude(.protocolVersionMismatch,
                                "The client offered only \(offered) and the server \(o.server) \(how) without answering: it most likely refuses versions below TLS 1.2.",
@@ -116,15 +119,18 @@ extension Diagnoser {
                            "The server \(o.server) \(how) right after the ClientHello, without a TLS alert: a TLS listener that rejects this client (SNI, IP allow-list) or a proxy or load balancer in front of it.",
                            NextSteps.reset(o))
         }
-        var waited = o.clientHellos.first.map { hello in
-            let ms = hello.at.timestamp.milliseconds(until: o.last.timestamp)
-            return ms >= 1000 ? " for \(Int(ms / 1000)) s" : " for \(Int(ms)) ms"
-        } ?? ""
-        var end = o.rst[.client].map { "the client gave up (RST, frame \($0.frame))" }
-            ?? o.fin[.client].map { "the client gave up (FIN, frame \($0.frame))" } ?? "the capture ended"
-        if let timeout = o.liveTimeoutSeconds, o.rst[.client] == nil, o.fin[.client] == nil {
-            waited = " within \(timeout) s"
-            end = "tlsdiag stopped waiting (--handshake-timeout)"
+        let timeout = o.rst[.client] == nil && o.fin[.client] == nil ? o.liveTimeoutSeconds : nil
+        var waited: String {
+            if let timeout { return " within \(timeout) s" }
+            return o.clientHellos.first.map { hello in
+                let ms = hello.at.timestamp.milliseconds(until: o.last.timestamp)
+                return ms >= 1000 ? " for \(Int(ms / 1000)) s" : " for \(Int(ms)) ms"
+            } ?? ""
+        }
+        var end: String {
+            if timeout != nil { return "tlsdiag stopped waiting (--handshake-timeout)" }
+            return o.rst[.client].map { "the client gave up (RST, frame \($0.frame))" }
+                ?? o.fin[.client].map { "the client gave up (FIN, frame \($0.frame))" } ?? "the capture ended"
         }
         return conclude(.noServerResponse,
                        "The server \(o.server) accepted the TCP connection but never answered the ClientHello\(waited); \(end). The server process is hung or overloaded, or something in between swallows TLS.",
@@ -138,13 +144,14 @@ extension Diagnoser {
         let o = observation
         guard let plain = alert.alert else { return encryptedAlertVerdict(alert) }
         let code = plain.description
-        let said = "The \(alert.side.rawValue) sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))"
+        // Words are worked out only when wanted (`conclude`): most verdicts are asked for their cause alone.
+        var said: String { "The \(alert.side.rawValue) sent fatal alert \(code.rawValue) \(code.name) (frame \(alert.at.frame))" }
         let beforeServerHello = o.serverHelloAt.map { alert.at.frame < $0.frame } ?? true
         let hello = o.clientHello
         var offered: String { hello.map { HandshakeDetail.versionList($0.offeredVersions) } ?? "?" }
 
         if code == .protocolVersion || code == .inappropriateFallback {
-            let whatClientOffered = hello == nil ? "The ClientHello is not in the capture, so what the client offered is unknown" : "The client offered \(offered)"
+            var whatClientOffered: String { hello == nil ? "The ClientHello is not in the capture, so what the client offered is unknown" : "The client offered \(offered)" }
             return conclude(.protocolVersionMismatch, "\(said): no TLS version both sides accept. \(whatClientOffered)\(chosenVersionText).",
                            NextSteps.versionMismatch(o))
         }
@@ -182,7 +189,7 @@ extension Diagnoser {
         // The client refused something the server sent.
         switch code {
         case .certificateExpired:
-            let which = certificates.expired.map { " Certificate \($0.subject) expired on \($0.notAfter.date); the capture was taken on \(o.first.timestamp.date)." } ?? " The certificates seen were valid at capture time: check the client's clock."
+            var which: String { certificates.expired.map { " Certificate \($0.subject) expired on \($0.notAfter.date); the capture was taken on \(o.first.timestamp.date)." } ?? " The certificates seen were valid at capture time: check the client's clock." }
             return conclude(.certificateExpired, "\(said): the client rejected an expired certificate.\(which)", NextSteps.expired(o, certificates))
         case .unknownCA:
             if let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
@@ -230,9 +237,12 @@ extension Diagnoser {
            let problem = certificateProblemVerdict(alert: nil, how: "sent an encrypted alert (frame \(alert.at.frame))") {
             return problem
         }
-        var text = "The \(alert.side.rawValue) sent an encrypted alert during the handshake (frame \(alert.at.frame)) \(stage); without keys its code is hidden. Record a key log (SSLKEYLOGFILE) to decrypt it."
-        if alert.side == .server, !o.sawHelloRetryRequest, o.clientHellos.count > 1 {
-            text += " The client sent a second ClientHello (frame \(o.clientHellos[1].at.frame)) that no HelloRetryRequest asked for, which servers answer with unexpected_message."
+        var text: String {
+            var text = "The \(alert.side.rawValue) sent an encrypted alert during the handshake (frame \(alert.at.frame)) \(stage); without keys its code is hidden. Record a key log (SSLKEYLOGFILE) to decrypt it."
+            if alert.side == .server, !o.sawHelloRetryRequest, o.clientHellos.count > 1 {
+                text += " The client sent a second ClientHello (frame \(o.clientHellos[1].at.frame)) that no HelloRetryRequest asked for, which servers answer with unexpected_message."
+            }
+            return text
         }
         return conclude(.unknown, text, NextSteps.generic(o))
     }
@@ -242,10 +252,10 @@ extension Diagnoser {
     /// A certificate problem that explains a client's refusal. Facts that do not depend on who judges come
     /// first (dates at capture time, names, the chain's shape); the analyst's trust store comes last and only
     /// when `useTrustStore`: it is not the client's, and private CAs are common.
-    func certificateProblemVerdict(alert: ObservedAlert?, how: String, useTrustStore: Bool = true) -> Verdict? {
+    func certificateProblemVerdict(alert: ObservedAlert?, how: @autoclosure () -> String, useTrustStore: Bool = true) -> Verdict? {
         let o = observation
         guard certificates.leaf != nil else { return nil }
-        let who = "The client \(how)"
+        var who: String { "The client \(how())" }
         if let cert = certificates.expired {
             return conclude(.certificateExpired, "\(who). Certificate \(cert.subject) expired on \(cert.notAfter.date); the capture was taken on \(o.first.timestamp.date).",
                            NextSteps.expired(o, certificates))
@@ -267,7 +277,7 @@ extension Diagnoser {
         // A leaf sent without its issuer is a fact about the server, which fails every client that does not fetch
         // intermediates; without SNI the wanted name is unknown, so a missing SNI comes after it.
         if let missing = certificates.structuralMissingIssuer, !certificates.selfSignedLeaf {
-            return incompleteChainVerdict(missing: missing, how: how)
+            return incompleteChainVerdict(missing: missing, how: how())
         }
         if o.clientHello?.serverName == nil, !certificates.selfSignedLeaf,
            !certificates.leafNames.contains(o.server.address.description) {
@@ -276,7 +286,7 @@ extension Diagnoser {
                            NextSteps.missingSNI(o))
         }
         if useTrustStore, let missing = certificates.missingIssuer, !certificates.selfSignedLeaf {
-            return incompleteChainVerdict(missing: missing, how: how)
+            return incompleteChainVerdict(missing: missing, how: how())
         }
         if certificates.selfSignedLeaf { return unknownCAVerdict(how: who) }
         if let product = certificates.interceptionProduct {
@@ -287,16 +297,25 @@ extension Diagnoser {
         return nil
     }
 
-    func incompleteChainVerdict(missing: String, how: String) -> Verdict {
-        let leaf = certificates.leaf.map { $0.subjectCommonName.map { "CN=\($0)" } ?? $0.subject } ?? "its leaf"
-        let count = certificates.summaries.count
-        let sent = count == 1 ? "only its leaf (\(leaf))" : "\(count) certificates starting with \(leaf)"
-        var text = "The client \(how). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root."
-        if observation.clientHello?.serverName == nil { text += " The client also sent no SNI, so this may be the server's default certificate." }
+    func incompleteChainVerdict(missing: String, how: @autoclosure () -> String) -> Verdict {
+        var text: String {
+            let leaf = certificates.leaf.map { $0.subjectCommonName.map { "CN=\($0)" } ?? $0.subject } ?? "its leaf"
+            let count = certificates.summaries.count
+            let sent = count == 1 ? "only its leaf (\(leaf))" : "\(count) certificates starting with \(leaf)"
+            var text = "The client \(how()). The server sent \(sent), issued by \"\(missing)\", which it did not send; clients that do not fetch intermediates themselves (curl, Java, Go, Python) cannot build a chain to a trusted root."
+            if observation.clientHello?.serverName == nil { text += " The client also sent no SNI, so this may be the server's default certificate." }
+            return text
+        }
         return conclude(.incompleteChain, text, NextSteps.incompleteChain(observation))
     }
 
-    func unknownCAVerdict(how: String) -> Verdict {
+    func unknownCAVerdict(how: @autoclosure () -> String) -> Verdict {
+        let product = certificates.interceptionProduct
+        return conclude(.unknownCA, unknownCAText(how: how(), product: product),
+                        product.map { NextSteps.proxy(observation, $0) } ?? NextSteps.unknownCA(observation))
+    }
+
+    private func unknownCAText(how: String, product: String?) -> String {
         var text = how.hasPrefix("The ") ? how : "The client \(how)"
         if certificates.selfSignedLeaf, let leaf = certificates.leaf {
             text += ": the server's certificate \(leaf.subject) is self-signed."
@@ -307,11 +326,10 @@ extension Diagnoser {
         } else {
             text += ": the client does not trust the CA that issued the server's certificate."
         }
-        if let product = certificates.interceptionProduct {
+        if let product {
             text += " The issuer is \(product): a TLS-terminating proxy or inspection product answered, not the origin."
-            return conclude(.unknownCA, text, NextSteps.proxy(observation, product))
         }
-        return conclude(.unknownCA, text, NextSteps.unknownCA(observation))
+        return text
     }
 
     // MARK: missing bytes, silent closes, cut-off captures
@@ -334,7 +352,7 @@ extension Diagnoser {
             ?? o.fin[.client].map { (.client, $0, "closed the connection (FIN") }
             ?? o.fin[.server].map { (.server, $0, "closed the connection (FIN") }
         guard let closer else { return nil }
-        let how = "\(closer.how), frame \(closer.at.frame)) \(stage) without a TLS alert"
+        var how: String { "\(closer.how), frame \(closer.at.frame)) \(stage) without a TLS alert" }
         if closer.side == .client {
             if o.isTLS13, progress.tls13?.serverFlight != nil, progress.tls13?.clientFirst == nil {
                 return conclude(.certificateRejected,

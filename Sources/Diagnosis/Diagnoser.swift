@@ -23,13 +23,13 @@ public struct Diagnoser {
     /// False when only the outcome is wanted: verdicts then skip their words (`conclude`).
     private var wordsWanted: Bool
 
-    public init(observation: ConnectionObservation, certificates: CertificateFindings) {
+    public init(observation: consuming ConnectionObservation, certificates: CertificateFindings) {
         self.init(observation: observation, certificates: certificates, wordsWanted: true)
     }
 
-    private init(observation: ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool) {
-        self.observation = observation
+    private init(observation: consuming ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool) {
         self.progress = HandshakeProgress(observation)
+        self.observation = observation
         self.certificates = certificates
         self.wordsWanted = wordsWanted
     }
@@ -48,48 +48,30 @@ public struct Diagnoser {
         wordsWanted ? Verdict(cause, explanation(), nextSteps()) : Verdict(cause, "")
     }
 
-    public func report(id: Int) -> ConnectionReport {
+    public consuming func report(id: Int) -> ConnectionReport {
         report(id: id, asking: false) { _ in true }
     }
 
     /// The report, with an explanation and next steps only when `wordsShown` says they will be shown: it is
     /// asked with the report as it is without them (cause, SNI, timeline and all). Text and markdown show a
     /// healthy connection, and most failures of a large group, on one line.
-    public func report(id: Int, wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
+    public consuming func report(id: Int, wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
         report(id: id, asking: true, wordsShown)
     }
 
-    private func report(id: Int, asking: Bool, _ wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
-        let o = observation
-        var report = ConnectionReport(id: id, client: o.client, server: o.server, firstFrame: o.first.frame,
-                                      lastFrame: o.last.frame, firstPacket: o.first.timestamp, lastPacket: o.last.timestamp)
-        if let hello = o.clientHello {
-            report.sni = hello.serverName
-            report.offeredVersions = hello.offeredVersions
-            report.offeredCipherSuites = hello.cipherSuites
-            report.alpnOffered = hello.alpnProtocols
-        }
-        if let hello = o.serverHello {
-            report.version = hello.negotiatedVersion
-            report.cipherSuite = hello.cipherSuite
-            report.alpn = hello.alpnProtocol
-            report.resumed = isResumption
-        }
-        report.helloRetryRequest = o.sawHelloRetryRequest
-        report.timeline = o.timeline
-        report.established = progress.established
-        report.stage = stage
-        report.alert = progress.decisiveAlert.map {
-            AlertReport(from: $0.side, level: $0.alert?.level, description: $0.alert?.description,
-                        encrypted: $0.encrypted, frame: $0.at.frame)
-        }
-        report.decrypted = o.decrypted
-        report.endedBy = endedBy
+    /// Consuming: asking turns `wordsWanted` off and on again in place, where a wordless copy would retain (then
+    /// release) everything the observation holds.
+    private consuming func report(id: Int, asking: Bool, _ wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
+        let (first, last) = (observation.first, observation.last)
+        var report = ConnectionReport(id: id, client: observation.client, server: observation.server, firstFrame: first.frame,
+                                      lastFrame: last.frame, firstPacket: first.timestamp, lastPacket: last.timestamp)
+        addFacts(to: &report)
         let verdict: Verdict
         if asking {
-            var wordless = self
-            wordless.wordsWanted = false
-            let outcome = wordless.verdict
+            let wanted = wordsWanted
+            wordsWanted = false
+            let outcome = self.verdict
+            wordsWanted = wanted
             report.cause = outcome.cause
             verdict = wordsShown(report) ? self.verdict : outcome
         } else {
@@ -104,14 +86,48 @@ public struct Diagnoser {
         return report
     }
 
+    /// What the observation and the handshake's progress say, before the verdict. (Borrowing: in the consuming
+    /// `report`, naming the observation would copy it. Filled in place: a large struct returned is copied.)
+    private func addFacts(to report: inout ConnectionReport) {
+        let o = observation
+        if let hello = o.clientHello {
+            report.sni = hello.serverName
+            report.offeredVersions = hello.offeredVersions
+            report.offeredCipherSuites = hello.cipherSuites
+            report.alpnOffered = hello.alpnProtocols
+        }
+        // Read in place: `serverHello` copies the hello (retaining its arrays) for a few of its fields.
+        if let chosen = chosenServerHello {
+            report.version = o.serverHellos[chosen].hello.negotiatedVersion
+            report.cipherSuite = o.serverHellos[chosen].hello.cipherSuite
+            report.alpn = o.serverHellos[chosen].hello.alpnProtocol
+            report.resumed = isResumption
+        }
+        report.helloRetryRequest = o.sawHelloRetryRequest
+        report.timeline = o.timeline
+        report.established = progress.established
+        report.stage = stage
+        report.alert = progress.decisiveAlert.map {
+            AlertReport(from: $0.side, level: $0.alert?.level, description: $0.alert?.description,
+                        encrypted: $0.encrypted, frame: $0.at.frame)
+        }
+        // (`o.decrypted` gathers the sides' counts into an array first.)
+        report.decrypted = o.decryptedRecords[.client, default: 0] > 0 || o.decryptedRecords[.server, default: 0] > 0
+        report.endedBy = endedBy
+    }
+
     /// TLS 1.3 PSK accepted, or a TLS ≤ 1.2 abbreviated handshake (server ChangeCipherSpec without a
     /// Certificate: RFC 5246 §7.3, session resumed from an ID or ticket).
     var isResumption: Bool {
         let o = observation
-        if let hello = o.serverHello, hello.acceptsPreSharedKey { return true }
+        guard let chosen = chosenServerHello else { return false }
+        if o.serverHellos[chosen].hello.acceptsPreSharedKey { return true }
         return !o.isTLS13 && o.changeCipherSpec[.server] != nil && o.serverCertificateAt == nil
-            && o.serverHelloDoneAt == nil && o.serverHello != nil
+            && o.serverHelloDoneAt == nil
     }
+
+    /// Where `observation.serverHello` (the ServerHello that is not a HelloRetryRequest) is, to read it in place.
+    var chosenServerHello: Int? { observation.serverHellos.lastIndex { !$0.hello.isHelloRetryRequest } }
 
     var endedBy: EndedBy {
         let o = observation
@@ -163,7 +179,8 @@ public struct Diagnoser {
             result.append("timeline shortened: \(CountText.plural(o.timelineDropped, "later event")) not listed")
         }
         if !o.rolesFromHandshake { result.append("the capture starts after the TCP handshake; client and server were inferred") }
-        result += certificates.unreadable
+        // Most connections have no such warnings: appending an empty array is a call for nothing.
+        if !certificates.unreadable.isEmpty { result += certificates.unreadable }
         for cert in certificates.expiringSoon {
             result.append("certificate \(cert.subject) expires \(cert.notAfter.date), within 14 days of the capture")
         }
@@ -176,7 +193,7 @@ public struct Diagnoser {
         if verdict.cause == .ok, let expired = certificates.expired {
             result.append("certificate \(expired.subject) had expired on \(expired.notAfter.date), yet the client went on")
         }
-        result += certificates.chainWarnings(explainedBy: verdict.cause)
+        if certificates.chain != nil { result += certificates.chainWarnings(explainedBy: verdict.cause) }
         if let product = certificates.interceptionProduct {
             result.append("the certificate was issued by \(product): a TLS-terminating proxy or inspection product answered, not the origin server")
         }

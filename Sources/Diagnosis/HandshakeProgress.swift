@@ -45,12 +45,14 @@ public struct HandshakeProgress: Sendable {
         let encryptedDuringHandshake = o.alerts.first { alert in
             alert.alert == nil && (handshakeDoneFrame == nil || alert.at.frame < handshakeDoneFrame!)
         }
-        var tls13: TLS13Inference?
-        if o.isTLS13 && !decryptedTLS13 { tls13 = HandshakeProgress.inferTLS13(o) }
-        self.tls13 = tls13
+        // Not optional here: its fields are then read in place, where each `if let` on the optional copied
+        // its 200 bytes (this runs after every record of a connection until its outcome is known).
+        let inferred = o.isTLS13 && !decryptedTLS13
+        let t = inferred ? HandshakeProgress.inferTLS13(o) : TLS13Inference()
+        self.tls13 = inferred ? t : nil
 
         var decisive = firstFatal ?? encryptedDuringHandshake
-        if decisive == nil, let t = tls13 {
+        if decisive == nil {
             if t.clientRejected, let record = t.clientFirst {
                 decisive = ObservedAlert(side: .client, alert: nil, at: record.at)
             } else if let record = t.serverRejected ?? t.serverAbortedFlight {
@@ -63,8 +65,8 @@ public struct HandshakeProgress: Sendable {
         }
         self.decisiveAlert = decisive
         let fatalBeforeDone = firstFatal.map { alert in handshakeDoneFrame.map { alert.at.frame < $0 } ?? true } ?? false
-        self.failedByAlert = fatalBeforeDone || encryptedDuringHandshake != nil
-            || tls13?.clientRejected == true || tls13?.serverRejected != nil || tls13?.serverAbortedFlight != nil
+        self.failedByAlert = fatalBeforeDone || encryptedDuringHandshake != nil || t.clientRejected || t.serverRejected != nil
+            || t.serverAbortedFlight != nil
 
         if decryptedTLS13 {
             established = o.finished[.server] != nil && o.finished[.client] != nil && !fatalBeforeDone
@@ -74,7 +76,7 @@ public struct HandshakeProgress: Sendable {
             } ?? false
             // As without keys, keep watching until the client sends data: a close before is a rejection.
             outcomeKnown = (established && clientData && handshakeDoneFrame != nil) || failedByAlert
-        } else if o.isTLS13, let t = tls13 {
+        } else if o.isTLS13, inferred {
             established = t.clientFirst != nil && !t.clientRejected && t.serverRejected == nil && firstFatal == nil
             // Keep watching until the client sends data: curl closes right after the handshake when the
             // name does not match, and that close is the only evidence TLS 1.3 leaves.
@@ -171,5 +173,13 @@ public struct HandshakeProgress: Sendable {
         return TLS13Inference(serverFlight: serverFlight, clientFirst: clientFirst, clientRejected: clientRejected,
                               serverRejected: serverRejected, confirmed: confirmed, clientSentData: clientSentData,
                               serverAbortedFlight: serverAbortedFlight, clientAlertAfterHandshake: clientAlertAfterHandshake)
+    }
+}
+
+extension HandshakeProgress.TLS13Inference {
+    /// Nothing inferred (not TLS 1.3, or decrypted).
+    init() {
+        self.init(serverFlight: nil, clientFirst: nil, clientRejected: false, serverRejected: nil, confirmed: false,
+                  clientSentData: false, serverAbortedFlight: nil, clientAlertAfterHandshake: nil)
     }
 }

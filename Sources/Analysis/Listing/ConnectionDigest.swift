@@ -84,16 +84,9 @@ extension ConnectionList {
         }
 
         init(_ report: borrowing ConnectionReport, location: Location, shared: inout SharedValues) {
-            switch location {
-            case .resident(let index):
-                offset = index
-                length = 0
-                store = Self.resident
-            case .spilled(let storeIndex, let byteOffset, let byteLength):
-                offset = byteOffset
-                length = UInt32(truncatingIfNeeded: byteLength)
-                store = UInt32(truncatingIfNeeded: storeIndex)
-            }
+            offset = 0
+            length = 0
+            store = Self.resident
             firstFrame = report.firstFrame
             lastFrame = report.lastFrame
             clientHigh = report.client.address.high
@@ -140,12 +133,27 @@ extension ConnectionList {
             }
             flags.rawValue |= UInt32(EndedByCode.code(ending.endedBy)) << Flags.endedByShift
             self.flags = flags
+            self.location = location
         }
 
         var location: Location {
-            store == Self.resident
-                ? .resident(offset)
-                : .spilled(store: Int(store), offset: offset, length: Int(length))
+            get {
+                store == Self.resident
+                    ? .resident(offset)
+                    : .spilled(store: Int(store), offset: offset, length: Int(length))
+            }
+            set {
+                switch newValue {
+                case .resident(let index):
+                    offset = index
+                    length = 0
+                    store = Self.resident
+                case .spilled(let storeIndex, let byteOffset, let byteLength):
+                    offset = byteOffset
+                    length = UInt32(truncatingIfNeeded: byteLength)
+                    store = UInt32(truncatingIfNeeded: storeIndex)
+                }
+            }
         }
 
         var failed: Bool { flags.contains(.failed) }

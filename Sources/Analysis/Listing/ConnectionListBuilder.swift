@@ -43,18 +43,25 @@ struct ConnectionListBuilder {
     /// an array grown by doubling holds its old and new storage at once, which was the peak of large captures.
     static let reservedCount = 1 << 15
 
-    mutating func append(_ report: ConnectionReport) {
+    mutating func append(_ report: consuming ConnectionReport) {
         if part.entries.capacity == 0 {
             part.entries.reserveCapacity(Self.reservedCount)
             part.resident.reserveCapacity(min(residentLimit, Self.reservedCount))
         }
-        part.entries.append(ConnectionList.Entry(report, location: store(report), shared: &part.shared))
+        part.entries.append(entry(report))
+    }
+
+    /// The report's entry, and the report stored (moved, not copied). The entry is made first, from the whole
+    /// report: its ending needs the timeline, which `store` may let go.
+    private mutating func entry(_ report: consuming ConnectionReport) -> ConnectionList.Entry {
+        var entry = ConnectionList.Entry(report, location: .resident(0), shared: &part.shared)
+        entry.location = store(report)
+        return entry
     }
 
     /// Keeps the report as a value, or spills it once `residentLimit` are kept or their bytes would pass
-    /// `residentByteLimit`. (The entry was made from the whole report: its ending needs the timeline.)
-    private mutating func store(_ report: ConnectionReport) -> ConnectionList.Location {
-        var report = report
+    /// `residentByteLimit`.
+    private mutating func store(_ report: consuming ConnectionReport) -> ConnectionList.Location {
         if !keepsHealthyTimelines, !report.failed, report.sni != nil || !report.offeredVersions.isEmpty {
             // Nothing else reads it: `HandshakeEnding.sawClientHello` is answered by the SNI or versions.
             report.timeline = []
@@ -74,7 +81,7 @@ struct ConnectionListBuilder {
     /// is counted instead). So the same connections are listed whatever order they close in, and however the
     /// capture is sharded: each shard keeps its earliest, and the earliest of those are the capture's.
     /// A replaced report's bytes stay where they were (in memory, up to `residentLimit`; or in the spill file).
-    mutating func add(_ report: ConnectionReport, limit: Int, unlisted: inout ConnectionCounts) {
+    mutating func add(_ report: consuming ConnectionReport, limit: Int, unlisted: inout ConnectionCounts) {
         if part.entries.count < limit {
             append(report)
             return
@@ -83,9 +90,10 @@ struct ConnectionListBuilder {
             unlisted.add(report)
             return
         }
+        let order = ListingOrder(report.firstFrame, report.lastFrame, index: latest.index)
         part.entries[latest.index].count(into: &unlisted, part.shared)
-        part.entries[latest.index] = ConnectionList.Entry(report, location: store(report), shared: &part.shared)
-        latestKept.replaceTop(ListingOrder(report.firstFrame, report.lastFrame, index: latest.index))
+        part.entries[latest.index] = entry(report)
+        latestKept.replaceTop(order)
     }
 
     /// Whether `add` would keep a report of a connection with these frames (else it would only count it), so
