@@ -134,7 +134,13 @@ public struct HandshakeProgress: Sendable {
                let next = records.indices[(index + 1)...].first(where: { isData($0) && records[$0].side == .client }) {
                 clientIndex = next
             }
-            if clientIndex == nil, let last = records.indices[flightIndex...].last(where: { isData($0) && records[$0].side == .server }),
+            // Only with the whole exchange in view: when bytes are missing, the flight's start (and records the
+            // client sent after the ServerHello) may be among them.
+            let clientAnsweredAfterServerHello = o.serverHelloAt.map { hello in
+                records.contains { $0.side == .client && $0.contentType == .applicationData && $0.at.frame > hello.frame }
+            } ?? true
+            if clientIndex == nil, !clientAnsweredAfterServerHello, o.missingBytes[.server, default: 0] == 0,
+               let last = records.indices[flightIndex...].last(where: { isData($0) && records[$0].side == .server }),
                last > flightIndex, records[last].length <= alertSizedRecordLimit {
                 serverAbortedFlight = records[last]
             }

@@ -112,6 +112,11 @@ import TLSDissector
             _ = b.encrypted(.server, length: 23); _ = b.encrypted(.server, length: 595); _ = b.encrypted(.server, length: 53)
             _ = b.encrypted(.server, length: 19); return b.rst(.client)
         },
+        Case(name: "TLS 1.3 server bytes missing: the client's Finished is seen before what is left of the flight", cause: .captureIncomplete, established: false, endedBy: .captureEnd, alertFrom: nil) {
+            var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
+            _ = b.encrypted(.client, length: 53); _ = b.gap(.server, bytes: 2519); _ = b.encrypted(.server, length: 3102)
+            _ = b.encrypted(.server, length: 445); _ = b.encrypted(.server, length: 22); return b.captureEnds()
+        },
         Case(name: "warning unrecognized_name then success", cause: .ok, established: true, endedBy: .open, alertFrom: .server) {
             var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello()
             _ = b.alert(.server, .unrecognizedName, level: .warning); _ = b.serverHello(.tls13)
