@@ -63,11 +63,16 @@ extension TLSStreamParser {
         while !input.isEmpty {
             if inBody {
                 let count = min(bodyRemaining, input.count)
-                let chunk = input.prefix(count)
-                input = input.dropFirst(count)
                 bodyRemaining -= count
-                if collecting { encryptedBody.append(contentsOf: chunk) }
-                consumeBody(chunk, frame: frame, into: &events)
+                if body == .opaque && !collecting {
+                    // Application data and other encrypted bodies are only counted down: no slice, no call.
+                    input = input.dropFirst(count)
+                } else {
+                    let chunk = input.prefix(count)
+                    input = input.dropFirst(count)
+                    if collecting { encryptedBody.append(contentsOf: chunk) }
+                    consumeBody(chunk, frame: frame, into: &events)
+                }
                 if bodyRemaining == 0 { endRecord(frame: frame, into: &events) }
                 continue
             }
