@@ -210,9 +210,9 @@ struct ConnectionTracker: TCPStreamHandler {
 
     /// A TLS handshake record carrying ClientHello, or an SSLv2-format CLIENT-HELLO.
     static func looksLikeClientHello(_ bytes: ArraySlice<UInt8>) -> Bool {
-        let b = Array(bytes.prefix(6))
-        if b.count >= 6, b[0] == 0x16, b[1] == 0x03, b[2] <= 0x04, b[5] == 0x01 { return true }
-        if b.count >= 3, b[0] & 0x80 != 0, b[2] == 0x01 { return true }
+        let s = bytes.startIndex
+        if bytes.count >= 6, bytes[s] == 0x16, bytes[s + 1] == 0x03, bytes[s + 2] <= 0x04, bytes[s + 5] == 0x01 { return true }
+        if bytes.count >= 3, bytes[s] & 0x80 != 0, bytes[s + 2] == 0x01 { return true }
         return false
     }
 }

@@ -2,9 +2,11 @@
 
 /// ClientHello (RFC 8446 §4.1.2), or an SSLv2-compatible CLIENT-HELLO (RFC 5246 Appendix E.2).
 public struct ClientHello: Sendable, Hashable {
+    /// (First: its spare byte then holds `legacyVersion`, and the hello stays small enough to move inline.)
+    var randomBytes: HelloRandom?
     public var legacyVersion: ProtocolVersion = .tls12
     /// The 32-byte Random (what an NSS key log is keyed by). Empty for SSLv2-format hellos.
-    public var random: [UInt8] = []
+    public var random: [UInt8] { randomBytes?.bytes ?? [] }
     public var sessionIDLength: Int = 0
     public var cipherSuites: [CipherSuite] = []
     public var extensions: [ExtensionType] = []
@@ -13,9 +15,6 @@ public struct ClientHello: Sendable, Hashable {
     /// supported_versions, in the client's order (empty when the extension is absent).
     public var supportedVersions: [ProtocolVersion] = []
     public var alpnProtocols: [String] = []
-    public var supportedGroups: [NamedGroup] = []
-    public var keyShareGroups: [NamedGroup] = []
-    public var signatureAlgorithms: [SignatureScheme] = []
     /// pre_shared_key offered (TLS 1.3 resumption).
     public var offersPreSharedKey: Bool = false
     /// A non-empty session_ticket extension (TLS 1.2 ticket resumption).
@@ -72,12 +71,40 @@ public struct ClientHello: Sendable, Hashable {
     public var realCipherSuites: [CipherSuite] { cipherSuites.filter { !$0.isSignalingValue } }
 }
 
+/// A hello's 32-byte Random, held inline: every hello has one and only a key log reads it, where an array was an
+/// allocation and a release per hello. (Four words rather than `SIMD32`, whose 16-byte alignment pads the hello.)
+struct HelloRandom: Sendable, Hashable {
+    private var first: UInt64, second: UInt64, third: UInt64, fourth: UInt64
+
+    /// nil unless `bytes` holds exactly 32 bytes.
+    init?(_ bytes: ArraySlice<UInt8>) {
+        guard bytes.count == 32 else { return nil }
+        (first, second, third, fourth) = bytes.withUnsafeBytes { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        }
+    }
+
+    /// The bytes in wire order (the words hold them as loaded, in memory order).
+    var bytes: [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for word in [first, second, third, fourth] {
+            withUnsafeBytes(of: word) { bytes.append(contentsOf: $0) }
+        }
+        return bytes
+    }
+}
+
 /// ServerHello (RFC 8446 §4.1.3), which is a HelloRetryRequest when its random is the RFC's magic value.
 public struct ServerHello: Sendable, Hashable {
+    /// (First, as in `ClientHello`.)
+    var randomBytes: HelloRandom?
     public var legacyVersion: ProtocolVersion = .tls12
     /// The 32-byte Random (TLS ≤ 1.2 key derivation needs it). Empty for SSLv2 SERVER-HELLOs.
-    public var random: [UInt8] = []
-    public var sessionID: [UInt8] = []
+    public var random: [UInt8] { randomBytes?.bytes ?? [] }
+    /// legacy_session_id_echo's length (0–32).
+    public var sessionIDLength: Int = 0
     public var cipherSuite: CipherSuite = CipherSuite(rawValue: 0)
     public var extensions: [ExtensionType] = []
     /// supported_versions' selected_version, when present.

@@ -82,6 +82,18 @@ func readUInt16Vector<Prefix: FixedWidthInteger, Value>(
     return try uint16Values(list, field: field, as: make)
 }
 
+/// Checks what `readUInt16Vector` reads with a 2-byte prefix, for a list that is not kept: the same errors, read by
+/// index (inlined, no cursor and no slices, as it runs for two extensions of every hello).
+@inline(__always)
+func checkUInt16Vector(_ data: ArraySlice<UInt8>, field: StaticString) throws(TLSParseError) {
+    let available = data.count
+    let start = data.startIndex
+    let length = available >= 2 ? Int(data[start]) << 8 | Int(data[start + 1]) : Int.max
+    guard length <= available - 2 else { throw malformedHandshake("\(field) length exceeds its extension") }
+    guard length == available - 2 else { throw malformedHandshake("\(field) has \(available - 2 - length) trailing bytes") }
+    guard length.isMultiple(of: 2) else { throw malformedHandshake("\(field) length \(length) is odd") }
+}
+
 /// The 16-bit values of `list`, each made into a `Value` (one allocation, no intermediate array).
 @inline(__always)
 func uint16Values<Value>(
@@ -141,7 +153,7 @@ extension ClientHello {
             throw malformedHandshake("ClientHello of \(body.count) bytes ends inside version and random")
         }
         legacyVersion = ProtocolVersion(rawValue: version)
-        self.random = Array(random)
+        randomBytes = HelloRandom(random)
         guard let sessionID = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
             throw malformedHandshake("ClientHello legacy_session_id length exceeds the message")
         }
@@ -199,13 +211,12 @@ extension ClientHello {
                                                      as: ProtocolVersion.init(rawValue:))
         case .applicationLayerProtocolNegotiation:
             alpnProtocols = try readALPNList(data, in: "ClientHello")
+        // Checked, not kept: no diagnosis reads them, and keeping them was two arrays per hello.
         case .supportedGroups:
             // RFC 8446 §4.2.7: NamedGroup named_group_list<2..2^16-1>;
-            supportedGroups = try readUInt16Vector(data, prefix: UInt16.self, field: "ClientHello supported_groups",
-                                                   as: NamedGroup.init(rawValue:))
+            try checkUInt16Vector(data, field: "ClientHello supported_groups")
         case .signatureAlgorithms:
-            signatureAlgorithms = try readUInt16Vector(data, prefix: UInt16.self, field: "ClientHello signature_algorithms",
-                                                       as: SignatureScheme.init(rawValue:))
+            try checkUInt16Vector(data, field: "ClientHello signature_algorithms")
         case .keyShare, .keyShareDraft:
             // RFC 8446 §4.2.8: struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry;
             // KeyShareEntry client_shares<0..2^16-1>;
@@ -213,13 +224,10 @@ extension ClientHello {
             guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
                 throw malformedHandshake("ClientHello key_share client_shares length does not match its extension")
             }
-            keyShareGroups.reserveCapacity(2)
             while !list.isEmpty {
-                guard let group = list.readInteger(as: UInt16.self),
-                      list.readLengthPrefixedSlice(as: UInt16.self) != nil else {
+                guard list.readInteger(as: UInt16.self) != nil, list.readLengthPrefixedSlice(as: UInt16.self) != nil else {
                     throw malformedHandshake("ClientHello key_share entry exceeds client_shares")
                 }
-                keyShareGroups.append(NamedGroup(rawValue: group))
             }
         case .preSharedKey: offersPreSharedKey = true
         case .earlyData: offersEarlyData = true
@@ -261,7 +269,7 @@ extension ServerHello {
             throw malformedHandshake("ServerHello of \(body.count) bytes ends inside version and random")
         }
         legacyVersion = ProtocolVersion(rawValue: version)
-        self.random = Array(random)
+        randomBytes = HelloRandom(random)
         isHelloRetryRequest = random.elementsEqual(Self.helloRetryRequestRandom)
         let isEarlyDraft = version >> 8 == 0x7f && version & 0xff < 22
         if !isEarlyDraft {
@@ -271,7 +279,7 @@ extension ServerHello {
             guard sessionID.count <= 32 else {
                 throw malformedHandshake("ServerHello legacy_session_id_echo length \(sessionID.count) exceeds 32")
             }
-            self.sessionID = Array(sessionID)
+            sessionIDLength = sessionID.count
         }
         guard let suite = cursor.readInteger(as: UInt16.self) else {
             throw malformedHandshake("ServerHello ends before cipher_suite")

@@ -47,7 +47,11 @@ public struct HandshakeReassembler: Sendable {
                     input = input.dropFirst(length)
                 } else {
                     message.reserveCapacity(min(4 + length, 1 << 14))  // grows only as bytes arrive
-                    message.append(contentsOf: [type, UInt8(length >> 16), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)])
+                    // The header byte by byte: an array literal here was an allocation per split message.
+                    message.append(type)
+                    message.append(UInt8(length >> 16))
+                    message.append(UInt8(length >> 8 & 0xff))
+                    message.append(UInt8(length & 0xff))
                     message.append(contentsOf: input)
                     expected = 4 + length
                     input = input.suffix(0)

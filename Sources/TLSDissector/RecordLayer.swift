@@ -63,11 +63,16 @@ extension TLSStreamParser {
         while !input.isEmpty {
             if inBody {
                 let count = min(bodyRemaining, input.count)
-                let chunk = input.prefix(count)
-                input = input.dropFirst(count)
                 bodyRemaining -= count
-                if collecting { encryptedBody.append(contentsOf: chunk) }
-                consumeBody(chunk, frame: frame, into: &events)
+                if body == .opaque && !collecting {
+                    // Application data and other encrypted bodies are only counted down: no slice, no call.
+                    input = input.dropFirst(count)
+                } else {
+                    let chunk = input.prefix(count)
+                    input = input.dropFirst(count)
+                    if collecting { encryptedBody.append(contentsOf: chunk) }
+                    consumeBody(chunk, frame: frame, into: &events)
+                }
                 if bodyRemaining == 0 { endRecord(frame: frame, into: &events) }
                 continue
             }
@@ -103,6 +108,8 @@ extension TLSStreamParser {
         inBody = true
         // (Only when needed: on an array never used, `removeAll(keepingCapacity:)` still makes a new empty buffer.)
         if !smallBody.isEmpty { smallBody.removeAll(keepingCapacity: true) }
+        leadBytes = 0
+        leadCount = 0
         switch recordType {
         case .alert:
             // Nothing encrypted fits in 2 bytes; longer plaintext records may carry several alerts.
@@ -131,11 +138,17 @@ extension TLSStreamParser {
         case .alert, .sslv2Clear:
             smallBody.append(contentsOf: chunk)
         case .afterChangeCipherSpec:
-            let count = min(4 - smallBody.count, chunk.count)
-            smallBody.append(contentsOf: chunk.prefix(count))
-            guard smallBody.count == 4 else { return }
-            let type = smallBody[0]
-            let length = Int(smallBody[1]) << 16 | Int(smallBody[2]) << 8 | Int(smallBody[3])
+            // The first 4 bytes, packed as the record header is: every encrypted Finished passes here, and
+            // gathering them in `smallBody` cost each parser an array.
+            var rest = chunk
+            while leadCount < 4, let byte = rest.first {
+                leadBytes = leadBytes << 8 | UInt32(byte)
+                leadCount += 1
+                rest = rest.dropFirst()
+            }
+            guard leadCount == 4 else { return }
+            let type = UInt8(leadBytes >> 24)
+            let length = Int(leadBytes & 0xff_ffff)
             if (type == HandshakeType.clientHello.rawValue || type == HandshakeType.serverHello.rawValue)
                 && length + 4 == recordLength {
                 // RFC 8446 §D.4: a middlebox-compatibility ChangeCipherSpec encrypts nothing; a plaintext
@@ -144,8 +157,9 @@ extension TLSStreamParser {
                 body = .handshake
                 collecting = false
                 handshake.reset()
-                handshake.append(smallBody[...], frame: frame, into: &events)
-                handshake.append(chunk.dropFirst(count), frame: frame, into: &events)
+                let header = [type, UInt8(length >> 16), UInt8(length >> 8 & 0xff), UInt8(length & 0xff)]
+                handshake.append(header[...], frame: frame, into: &events)
+                handshake.append(rest, frame: frame, into: &events)
             } else {
                 body = .opaque
             }

@@ -45,8 +45,11 @@ public struct TLSStreamParser: Sendable {
     var recordLength = 0
     var bodyRemaining = 0
     var body = BodyKind.opaque
-    /// Alert bodies, the first bytes of a handshake record after ChangeCipherSpec, clear SSLv2 records.
+    /// Alert bodies, clear SSLv2 records.
     var smallBody: [UInt8] = []
+    /// The first bytes of a handshake record after ChangeCipherSpec (up to 4, packed big-endian), and how many.
+    var leadBytes: UInt32 = 0
+    var leadCount = 0
     /// The current record's body while `collecting` (encrypted, and bodies were asked for).
     var encryptedBody: [UInt8] = []
     var collecting = false
@@ -166,6 +169,8 @@ public struct TLSStreamParser: Sendable {
         inBody = false
         bodyRemaining = 0
         smallBody.removeAll(keepingCapacity: smallBody.capacity <= 1 << 12)
+        leadBytes = 0
+        leadCount = 0
         collecting = false
     }
 }

@@ -91,7 +91,6 @@ func parseError(_ type: UInt8, _ body: [UInt8]) -> TLSParseError? {
         #expect(hello.serverName == "a\u{e9}b\u{fffd}")
         #expect(hello.supportedVersions.map(\.rawValue) == [0x1a1a, 0x0304, 0x0303])
         #expect(hello.offeredVersions == [.tls13, .tls12])
-        #expect(hello.keyShareGroups.map(\.rawValue) == [0x1a1a, 0x001d])
         #expect(hello.offersSessionTicket && hello.offersEarlyData && hello.offersPreSharedKey)
         #expect(hello.extensions.first?.isGREASE == true)
     }
