@@ -40,19 +40,26 @@ public enum TerminalText {
     /// printable ASCII, nil when the width must be counted from the escaped text.
     @discardableResult
     static func appendEscaped(_ text: String, limit: Int? = nil, to stream: inout ReportStream) -> Int? {
-        guard isPlain(text) else {
-            stream.append(escape(text, limit: limit))
-            return nil
-        }
-        let count = text.utf8.count
-        guard let limit, limit > 0, count > limit else {
-            stream.append(text)
-            return count
+        let plainWidth = text.utf8.withContiguousStorageIfAvailable { appendIfPlain($0, limit: limit, to: &stream) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { appendIfPlain($0, limit: limit, to: &stream) }
+        if let plainWidth { return plainWidth }
+        stream.append(escape(text, limit: limit))
+        return nil
+    }
+
+    /// `appendEscaped` for text that `isPlain` (nothing to escape, one column per byte), checked and copied in
+    /// one pass over the bytes; nil, with nothing appended, for other text.
+    private static func appendIfPlain(_ utf8: UnsafeBufferPointer<UInt8>, limit: Int?,
+                                      to stream: inout ReportStream) -> Int? {
+        guard isPlain(utf8) else { return nil }
+        guard let limit, limit > 0, utf8.count > limit else {
+            stream.append(utf8)
+            return utf8.count
         }
         let start = stream.count
-        stream.append(text.prefix(limit))
+        stream.append(UnsafeBufferPointer(rebasing: utf8[..<limit]))
         stream.append("…[" as StaticString)
-        ByteText.appendDecimal(count - limit, to: &stream)
+        ByteText.appendDecimal(utf8.count - limit, to: &stream)
         stream.append(" more]" as StaticString)
         return stream.count - start - 2       // "…" is three bytes, one column
     }

@@ -34,13 +34,13 @@ enum ByteText {
         }
         let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
         withDigits(to: &stream) { digits in
-            digits.put(value >> 24, width: 1)
+            digits.putOctet(value >> 24)
             digits.put(UInt8(ascii: "."))
-            digits.put((value >> 16) & 0xff, width: 1)
+            digits.putOctet((value >> 16) & 0xff)
             digits.put(UInt8(ascii: "."))
-            digits.put((value >> 8) & 0xff, width: 1)
+            digits.putOctet((value >> 8) & 0xff)
             digits.put(UInt8(ascii: "."))
-            digits.put(value & 0xff, width: 1)
+            digits.putOctet(value & 0xff)
             digits.put(UInt8(ascii: ":"))
             digits.put(UInt(endpoint.port), width: 1)
         }
@@ -94,6 +94,13 @@ enum ByteText {
             guard count < buffer.count else { return }
             buffer[count] = byte
             count += 1
+        }
+
+        /// Decimal of a value below 1,000 (an address byte), with no count of its digits first.
+        mutating func putOctet(_ value: UInt) {
+            if value >= 100 { put(ByteText.zero + UInt8(truncatingIfNeeded: value / 100 % 10)) }
+            if value >= 10 { put(ByteText.zero + UInt8(truncatingIfNeeded: value / 10 % 10)) }
+            put(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
         }
 
         /// Decimal, zero-padded on the left to `width`.

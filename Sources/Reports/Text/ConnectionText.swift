@@ -55,30 +55,31 @@ enum ConnectionText {
         }
     }
 
-    static func block(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "") -> [String] {
-        var lines = TextLayout.fit(headerParts(c, clock: clock, timeSuffix: timeSuffix), restPrefix: "    ")
-        lines += TextLayout.wrap(esc(Wording.verdict(c)), firstPrefix: "    ", restPrefix: "      ")
+    /// The full form (a failure), written into the stream line by line; wrapped text goes in from its bytes.
+    static func writeBlock(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "", to stream: inout ReportStream) {
+        stream.lines(TextLayout.fit(headerParts(c, clock: clock, timeSuffix: timeSuffix), restPrefix: "    "))
+        TextLayout.writeWrapped(esc(Wording.verdict(c)), firstPrefix: "    ", restPrefix: "      ", to: &stream)
         let explanation = c.explanation.isEmpty ? "" : ": " + esc(c.explanation)
-        lines += TextLayout.wrap("Cause \(esc(c.cause.rawValue))\(explanation)", firstPrefix: "    ", restPrefix: "      ")
+        TextLayout.writeWrapped("Cause \(esc(c.cause.rawValue))\(explanation)", firstPrefix: "    ", restPrefix: "      ",
+                                to: &stream)
         if !c.nextSteps.isEmpty {
-            lines.append("    Next steps:")
+            stream.line("    Next steps:")
             for step in c.nextSteps {
-                lines += TextLayout.wrap(esc(step), firstPrefix: "      - ", restPrefix: "        ")
+                TextLayout.writeWrapped(esc(step), firstPrefix: "      - ", restPrefix: "        ", to: &stream)
             }
         }
         if let trust = c.trust {
-            lines += TextLayout.wrap("Trust: \(TrustWording.word(trust)): \(esc(TrustWording.detail(trust)))",
-                                     firstPrefix: "    ", restPrefix: "      ")
+            TextLayout.writeWrapped("Trust: \(TrustWording.word(trust)): \(esc(TrustWording.detail(trust)))",
+                                    firstPrefix: "    ", restPrefix: "      ", to: &stream)
         }
-        lines += certificates(c)
+        stream.lines(certificates(c))
         if !c.timeline.isEmpty {
             let entries = TimelineLines.lines(c.timeline, escape: esc)
-            lines += TimelineLines.aligned(entries, firstPrefix: "    Handshake  ", restPrefix: "               ")
+            stream.lines(TimelineLines.aligned(entries, firstPrefix: "    Handshake  ", restPrefix: "               "))
         }
         for warning in c.warnings {
-            lines += TextLayout.wrap("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ")
+            TextLayout.writeWrapped("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ", to: &stream)
         }
-        return lines
     }
 
     static func certificates(_ c: ConnectionReport) -> [String] {
