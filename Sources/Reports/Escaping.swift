@@ -40,15 +40,19 @@ public enum TerminalText {
     /// printable ASCII, nil when the width must be counted from the escaped text.
     @discardableResult
     static func appendEscaped(_ text: String, limit: Int? = nil, to stream: inout ReportStream) -> Int? {
-        let plainWidth = text.utf8.withContiguousStorageIfAvailable { appendIfPlain($0, limit: limit, to: &stream) }
-            ?? Array(text.utf8).withUnsafeBufferPointer { appendIfPlain($0, limit: limit, to: &stream) }
-        if let plainWidth { return plainWidth }
+        if let plainWidth = appendIfPlain(text, limit: limit, to: &stream) { return plainWidth }
         stream.append(escape(text, limit: limit))
         return nil
     }
 
-    /// `appendEscaped` for text that `isPlain` (nothing to escape, one column per byte), checked and copied in
-    /// one pass over the bytes; nil, with nothing appended, for other text.
+    /// `appendEscaped` for text that `isPlain` (nothing to escape, one column per byte): its width; nil, with
+    /// nothing appended, for other text.
+    static func appendIfPlain(_ text: String, limit: Int?, to stream: inout ReportStream) -> Int? {
+        text.utf8.withContiguousStorageIfAvailable { appendIfPlain($0, limit: limit, to: &stream) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { appendIfPlain($0, limit: limit, to: &stream) }
+    }
+
+    /// `appendIfPlain` for bytes, checked and copied in one pass.
     private static func appendIfPlain(_ utf8: UnsafeBufferPointer<UInt8>, limit: Int?,
                                       to stream: inout ReportStream) -> Int? {
         guard isPlain(utf8) else { return nil }

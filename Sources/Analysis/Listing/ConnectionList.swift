@@ -99,13 +99,24 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         return outcomes
     }
 
-    /// Each listed connection with a name and a leaf certificate, numbered by place, for
-    /// `CertificateConsistency.findings`; read from the entries alone.
+    /// The listed connections with a name and a leaf certificate, numbered by place, for
+    /// `CertificateConsistency.findings`; read from the entries alone. Only the first connection of each name,
+    /// certificate and server is given: `findings` words each name's certificates from the first connection
+    /// that got each one, and the servers that sent it, so later ones would only repeat what it has (a busy
+    /// service gives thousands of connections and a handful of such triples).
     var certificateAnswers: [CertificateConsistency.Answer] {
+        struct Triple: Hashable {
+            var sni: UInt32
+            var leafSHA256: UInt32
+            var server: UInt32
+        }
+        var seen = Set<Triple>()
         var answers: [CertificateConsistency.Answer] = []
         for (index, entry) in entries.enumerated() {
             guard let sni = shared.names[entry.sni], let sha256 = shared.fingerprints[entry.leafSHA256],
-                  let subject = shared.subjects[entry.leafSubject] else { continue }
+                  let subject = shared.subjects[entry.leafSubject],
+                  seen.insert(Triple(sni: entry.sni, leafSHA256: entry.leafSHA256, server: entry.server)).inserted
+            else { continue }
             answers.append(CertificateConsistency.Answer(connection: index + 1, sni: sni, server: server(entry),
                                                          leafSHA256: sha256, leafSubject: subject))
         }

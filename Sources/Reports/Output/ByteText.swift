@@ -16,6 +16,17 @@ enum ByteText {
         }
     }
 
+    /// `41–52` (`String(first) + "–" + String(last)`), gathered at once.
+    static func appendRange(_ first: Int, _ last: Int, to stream: inout ReportStream) {
+        withDigits(to: &stream) { digits in
+            if first < 0 { digits.put(UInt8(ascii: "-")) }
+            digits.put(first.magnitude, width: 1)
+            for byte in "–".utf8 { digits.put(byte) }
+            if last < 0 { digits.put(UInt8(ascii: "-")) }
+            digits.put(last.magnitude, width: 1)
+        }
+    }
+
     static func digitCount(_ value: UInt) -> Int {
         var count = 1
         var rest = value

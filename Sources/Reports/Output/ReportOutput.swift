@@ -67,6 +67,13 @@ struct ReportStream {
         storage.withUnsafeMutablePointerToHeader { $0.pointee.count = 0 }
     }
 
+    /// Forgets the bytes past the first `count` (a part written one way, to be written another).
+    mutating func truncate(to count: Int) {
+        storage.withUnsafeMutablePointerToHeader { header in
+            if count >= 0, count < header.pointee.count { header.pointee.count = count }
+        }
+    }
+
     /// Hands the bytes gathered so far to the output once a chunk is full; called between connections.
     mutating func flushIfFull() {
         if count >= Self.chunkSize { flush() }

@@ -114,12 +114,16 @@ struct TextPart {
     /// `TerminalText.escape(prefix + text, limit:)` without building that String for plain text.
     mutating func escaped(_ text: String, after prefix: StaticString, limit: Int) {
         let prefixWidth = prefix.utf8CodeUnitCount               // ASCII
-        guard limit > prefixWidth, TerminalText.isPlain(text) else {
-            escaped(prefix.description + text, limit: limit)
+        let start = bytes.count
+        literal(prefix)
+        if limit > prefixWidth, let width = TerminalText.appendIfPlain(text, limit: limit - prefixWidth, to: &bytes) {
+            addedWidth += width
             return
         }
-        literal(prefix)
-        escaped(text, limit: limit - prefixWidth)
+        // Other text is escaped and cut with the prefix: its first character may join the prefix's last.
+        bytes.truncate(to: start)
+        addedWidth -= prefixWidth
+        escaped(prefix.description + text, limit: limit)
     }
 
     /// `TerminalText.escape(endpoint.description)`.
@@ -149,9 +153,9 @@ struct TextPart {
             decimal(first)
         } else {
             literal("frames ")
-            decimal(first)
-            literal("–")
-            decimal(last)
+            let start = bytes.count
+            ByteText.appendRange(first, last, to: &bytes)
+            addedWidth += bytes.count - start - 2       // "–" is three bytes, one column
         }
     }
 
