@@ -32,7 +32,8 @@ struct FailureGroup {
     /// The failed connections in one pass over what the list keeps in memory (no report is read): their
     /// groups, and their positions split into those shown in full and the rest, each in report order.
     static func summarize(_ connections: ConnectionList) -> (groups: [FailureGroup], full: [Int], brief: [Int]) {
-        var positions: [FailureGroupKey: Int] = [:]
+        // Keyed by the list's numbers for a group's server, name and cause (the same groups as `FailureGroupKey`).
+        var positions: [FailureGroupNumbers: Int] = [:]
         var groups: [FailureGroup] = []
         // Per group, its connections' endings in the order first seen: worded once each at the end.
         var endings: [[(ending: HandshakeEnding, count: Int)]] = []
@@ -40,14 +41,13 @@ struct FailureGroup {
         var brief: [Int] = []
         for index in connections.failedPositions {
             let c = connections.outline(at: index)
-            let key = FailureGroupKey(c)
             let position: Int
-            if let existing = positions[key] {
+            if let existing = positions[c.group] {
                 position = existing
             } else {
                 position = groups.count
-                positions[key] = position
-                groups.append(FailureGroup(server: c.server, sni: c.sni, sawClientHello: key.sawClientHello,
+                positions[c.group] = position
+                groups.append(FailureGroup(server: c.server, sni: c.sni, sawClientHello: c.ending.sawClientHello,
                                            cause: c.cause, first: c.firstPacket, last: c.firstPacket))
                 endings.append([])
             }

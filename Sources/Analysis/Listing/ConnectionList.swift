@@ -127,18 +127,20 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         shared.servers[entry.server] ?? Endpoint(address: IPAddress(ipv4: 0), port: 0)
     }
 
-    /// The listed connections counted by outcome, from the entries alone: each cause word is looked up once,
-    /// not once per connection.
+    /// The listed connections counted by outcome, from the entries alone: tallied by cause number (a few
+    /// words) in a flat array, each cause word looked up once, not once per connection.
     var counts: ConnectionCounts {
-        struct Outcome: Hashable {
-            var cause: UInt32
-            var established: Bool
+        let causeCount = shared.causes.count
+        // Two slots per cause number (not established, established); the last pair for a number past the table.
+        var tally = [Int](repeating: 0, count: 2 * (causeCount + 1))
+        for entry in entries {
+            let cause = Swift.min(Int(entry.cause), causeCount)
+            tally[2 * cause + (entry.flags.contains(.established) ? 1 : 0)] += 1
         }
-        var tally: [Outcome: Int] = [:]
-        for entry in entries { tally[Outcome(cause: entry.cause, established: entry.flags.contains(.established)), default: 0] += 1 }
         var counts = ConnectionCounts()
-        for (outcome, count) in tally {
-            counts.add(cause: Cause(rawValue: shared.causes[outcome.cause] ?? ""), established: outcome.established, count: count)
+        for slot in tally.indices where tally[slot] > 0 {
+            let cause = Cause(rawValue: shared.causes[UInt32(slot / 2)] ?? "")
+            counts.add(cause: cause, established: slot % 2 == 1, count: tally[slot])
         }
         return counts
     }
@@ -159,8 +161,10 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         let digest = ConnectionDigest(entry, shared)
         // Numbered by place once `Analyzer.assemble` annotated the list; a list built by hand keeps its ids.
         let id = annotations != nil ? position + 1 : stored(entry).id
+        let group = FailureGroupNumbers(server: entry.server, sni: entry.sni, cause: entry.cause,
+                                        sawClientHello: entry.flags.contains(.sawClientHello))
         return ConnectionOutline(id: id, client: digest.client, server: digest.server, firstPacket: digest.firstPacket,
-                                 cause: digest.cause, sni: digest.sni, ending: entry.ending(shared))
+                                 cause: digest.cause, sni: digest.sni, ending: entry.ending(shared), group: group)
     }
 
     /// In listing order (`ListingOrder`: first frame, then last), as `Analyzer.assemble` lists them.
