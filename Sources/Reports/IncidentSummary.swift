@@ -37,6 +37,8 @@ struct FailureGroup {
         var groups: [FailureGroup] = []
         // Per group, its connections' endings in the order first seen: worded once each at the end.
         var endings: [[(ending: HandshakeEnding, count: Int)]] = []
+        // Per group, its clients' addresses: made a set once at the end, at its size, not grown one by one.
+        var clients: [[IPAddress]] = []
         var full: [Int] = []
         var brief: [Int] = []
         for index in connections.failedPositions {
@@ -50,9 +52,11 @@ struct FailureGroup {
                 groups.append(FailureGroup(server: c.server, sni: c.sni, sawClientHello: c.ending.sawClientHello,
                                            cause: c.cause, first: c.firstPacket, last: c.firstPacket))
                 endings.append([])
+                clients.append([])
             }
             if groups[position].count < FailureGroupKey.fullReportsPerGroup { full.append(index) } else { brief.append(index) }
             groups[position].add(c)
+            clients[position].append(c.client.address)
             if let seen = endings[position].firstIndex(where: { $0.ending == c.ending }) {
                 endings[position][seen].count += 1
             } else {
@@ -60,6 +64,7 @@ struct FailureGroup {
             }
         }
         for position in groups.indices {
+            groups[position].clients = Set(clients[position])
             // Endings worded alike count as one symptom, placed where the first of them was seen.
             var symptoms: [(text: String, count: Int)] = []
             for (ending, count) in endings[position] {
@@ -85,9 +90,9 @@ struct FailureGroup {
         return (sorted, full, brief)
     }
 
+    /// Adds the connection's id and time (`summarize` gathers the clients).
     mutating func add(_ c: ConnectionOutline) {
         ids.append(c.id)
-        clients.insert(c.client.address)
         first = min(first, c.firstPacket)
         last = max(last, c.firstPacket)
     }
