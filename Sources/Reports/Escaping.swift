@@ -102,6 +102,14 @@ public enum TerminalText {
         return (control | aboveTilde | backslash) & highBits == 0
     }
 
+    /// Whether some byte of `word` is `byte`: a zero byte of `word ^ byte…`, found as above.
+    @inline(__always)
+    static func contains(_ byte: UInt8, in word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let differences = word ^ (UInt64(byte) &* ones)
+        return (differences &- ones) & ~differences & 0x8080_8080_8080_8080 != 0
+    }
+
     @inline(__always)
     static func isPlainByte(_ byte: UInt8) -> Bool {
         byte >= 0x20 && byte < 0x7F && byte != 0x5C
