@@ -137,8 +137,12 @@ public struct Analyzer {
 
     /// Ends the analysis: every open connection is judged as of the capture's end.
     public mutating func finish(capture: CaptureSummary) -> AnalysisReport {
-        let shard = finishShard()
-        return Self.assemble(capture: capture, listings: [shard.listing], unlisted: shard.unlisted,
+        var shard = finishShard()
+        // Moved out of the shard, so that the list becomes the only owner of its reports and entries: numbering
+        // and sorting them then changes them in place instead of copying them all first.
+        var listing = ConnectionListBuilder.Part()
+        swap(&listing, &shard.listing)
+        return Self.assemble(capture: capture, listings: [consume listing], unlisted: shard.unlisted,
                              packetWarnings: counters.warnings, statistics: shard.statistics, options: options)
     }
 
@@ -180,15 +184,9 @@ public struct Analyzer {
         all.removeEntries(after: options.maxReportedConnections, countingInto: &unlisted)
         var annotations = ConnectionList.Annotations()
         annotations.captureEndedEarly = capture.endedEarly
-        annotations.peerChoices = PeerContext.choices(all.digests.map {
-            PeerContext.Outcome(server: $0.server, cause: $0.cause, version: $0.version, cipherSuite: $0.cipherSuite)
-        })
+        annotations.peerChoices = PeerContext.choices(all.peerOutcomes)
         all.setAnnotations(annotations)
-        let answers = all.digests.enumerated().compactMap { index, digest -> CertificateConsistency.Answer? in
-            guard let sni = digest.sni, let sha256 = digest.leafSHA256, let subject = digest.leafSubject else { return nil }
-            return CertificateConsistency.Answer(connection: index + 1, sni: sni, server: digest.server,
-                                                 leafSHA256: sha256, leafSubject: subject)
-        }
+        let answers = all.certificateAnswers
         var summary = capture
         summary.warnings += packetWarnings + reassemblyWarnings(statistics, limits: options.reassemblyLimits)
         if let keyLog = options.keyLog, keyLog.badLines > 0 {

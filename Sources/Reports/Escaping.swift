@@ -40,19 +40,30 @@ public enum TerminalText {
     /// printable ASCII, nil when the width must be counted from the escaped text.
     @discardableResult
     static func appendEscaped(_ text: String, limit: Int? = nil, to stream: inout ReportStream) -> Int? {
-        guard isPlain(text) else {
-            stream.append(escape(text, limit: limit))
-            return nil
-        }
-        let count = text.utf8.count
-        guard let limit, limit > 0, count > limit else {
-            stream.append(text)
-            return count
+        if let plainWidth = appendIfPlain(text, limit: limit, to: &stream) { return plainWidth }
+        stream.append(escape(text, limit: limit))
+        return nil
+    }
+
+    /// `appendEscaped` for text that `isPlain` (nothing to escape, one column per byte): its width; nil, with
+    /// nothing appended, for other text.
+    static func appendIfPlain(_ text: String, limit: Int?, to stream: inout ReportStream) -> Int? {
+        text.utf8.withContiguousStorageIfAvailable { appendIfPlain($0, limit: limit, to: &stream) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { appendIfPlain($0, limit: limit, to: &stream) }
+    }
+
+    /// `appendIfPlain` for bytes, checked and copied in one pass.
+    private static func appendIfPlain(_ utf8: UnsafeBufferPointer<UInt8>, limit: Int?,
+                                      to stream: inout ReportStream) -> Int? {
+        guard isPlain(utf8) else { return nil }
+        guard let limit, limit > 0, utf8.count > limit else {
+            stream.append(utf8)
+            return utf8.count
         }
         let start = stream.count
-        stream.append(text.prefix(limit))
+        stream.append(UnsafeBufferPointer(rebasing: utf8[..<limit]))
         stream.append("…[" as StaticString)
-        ByteText.appendDecimal(count - limit, to: &stream)
+        ByteText.appendDecimal(utf8.count - limit, to: &stream)
         stream.append(" more]" as StaticString)
         return stream.count - start - 2       // "…" is three bytes, one column
     }
@@ -64,8 +75,39 @@ public enum TerminalText {
     }
 
     static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in utf8 where !isPlainByte(byte) { return false }
+        var index = 0
+        if let base = UnsafeRawPointer(utf8.baseAddress) {
+            // Eight bytes at a time: a report checks every name, suite and address it prints.
+            while index + 8 <= utf8.count {
+                guard isPlainWord(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) else { return false }
+                index += 8
+            }
+        }
+        for byte in utf8[index...] where !isPlainByte(byte) { return false }
         return true
+    }
+
+    /// `isPlainByte` for the eight bytes of `word` at once. Each test sets the high bit of some byte exactly when
+    /// some byte matches (a borrow or carry starts only at a byte that matches itself): below 0x20 is
+    /// `(x - 0x20…) & ~x` (Bit Twiddling Hacks' "has less than"), above 0x7E is `(x + 0x01…) | x`, and a
+    /// backslash is a zero byte of `x ^ 0x5C…`, found the same way.
+    @inline(__always)
+    static func isPlainWord(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- 0x20 &* ones) & ~word
+        let aboveTilde = (word &+ ones) | word
+        let backslashes = word ^ (0x5C &* ones)
+        let backslash = (backslashes &- ones) & ~backslashes
+        return (control | aboveTilde | backslash) & highBits == 0
+    }
+
+    /// Whether some byte of `word` is `byte`: a zero byte of `word ^ byte…`, found as above.
+    @inline(__always)
+    static func contains(_ byte: UInt8, in word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let differences = word ^ (UInt64(byte) &* ones)
+        return (differences &- ones) & ~differences & 0x8080_8080_8080_8080 != 0
     }
 
     @inline(__always)

@@ -32,27 +32,31 @@ struct FailureGroup {
     /// The failed connections in one pass over what the list keeps in memory (no report is read): their
     /// groups, and their positions split into those shown in full and the rest, each in report order.
     static func summarize(_ connections: ConnectionList) -> (groups: [FailureGroup], full: [Int], brief: [Int]) {
-        var positions: [FailureGroupKey: Int] = [:]
+        // Keyed by the list's numbers for a group's server, name and cause (the same groups as `FailureGroupKey`).
+        var positions: [FailureGroupNumbers: Int] = [:]
         var groups: [FailureGroup] = []
         // Per group, its connections' endings in the order first seen: worded once each at the end.
         var endings: [[(ending: HandshakeEnding, count: Int)]] = []
+        // Per group, its clients' addresses: made a set once at the end, at its size, not grown one by one.
+        var clients: [[IPAddress]] = []
         var full: [Int] = []
         var brief: [Int] = []
         for index in connections.failedPositions {
             let c = connections.outline(at: index)
-            let key = FailureGroupKey(c)
             let position: Int
-            if let existing = positions[key] {
+            if let existing = positions[c.group] {
                 position = existing
             } else {
                 position = groups.count
-                positions[key] = position
-                groups.append(FailureGroup(server: c.server, sni: c.sni, sawClientHello: key.sawClientHello,
+                positions[c.group] = position
+                groups.append(FailureGroup(server: c.server, sni: c.sni, sawClientHello: c.ending.sawClientHello,
                                            cause: c.cause, first: c.firstPacket, last: c.firstPacket))
                 endings.append([])
+                clients.append([])
             }
             if groups[position].count < FailureGroupKey.fullReportsPerGroup { full.append(index) } else { brief.append(index) }
             groups[position].add(c)
+            clients[position].append(c.client.address)
             if let seen = endings[position].firstIndex(where: { $0.ending == c.ending }) {
                 endings[position][seen].count += 1
             } else {
@@ -60,6 +64,7 @@ struct FailureGroup {
             }
         }
         for position in groups.indices {
+            groups[position].clients = Set(clients[position])
             // Endings worded alike count as one symptom, placed where the first of them was seen.
             var symptoms: [(text: String, count: Int)] = []
             for (ending, count) in endings[position] {
@@ -85,9 +90,9 @@ struct FailureGroup {
         return (sorted, full, brief)
     }
 
+    /// Adds the connection's id and time (`summarize` gathers the clients).
     mutating func add(_ c: ConnectionOutline) {
         ids.append(c.id)
-        clients.insert(c.client.address)
         first = min(first, c.firstPacket)
         last = max(last, c.firstPacket)
     }

@@ -65,7 +65,7 @@ public enum ReportRenderer {
         let clock = Clock(showsDate: false)
         var stream = ReportStream(output: nil)
         if connection.failed {
-            stream.lines(ConnectionText.block(connection, clock: clock, timeSuffix: " UTC"))
+            ConnectionText.writeBlock(connection, clock: clock, timeSuffix: " UTC", to: &stream)
         } else {
             var fitter = LineFitter(restPrefix: "    ")
             ConnectionText.writeOneLine(connection, clock: clock, timeSuffix: " UTC", to: &stream, fitter: &fitter)

@@ -4,11 +4,34 @@ import Diagnosis
 import Analysis
 
 // Sentences shared by the text and markdown reports. They return plain strings built from report fields;
-// each format escapes the whole result once when it prints it (TerminalText / MarkdownText).
+// each format escapes the whole result once when it prints it (TerminalText / MarkdownText). The text report's
+// one-line form writes them piece by piece instead (`WordingSink`).
+
+/// Where `Wording` writes a sentence, piece by piece: a String (`WordedText`), or a part of a text line, which
+/// escapes each string as it writes it. Escaping goes character by character with no limit here, so the pieces
+/// escaped one by one read as the whole sentence escaped at once.
+protocol WordingSink {
+    /// The report's own words (printable ASCII).
+    mutating func word(_ text: StaticString)
+    /// A string from the report or a protocol table (a stage, an alert name, an ALPN).
+    mutating func text(_ text: String)
+    mutating func number(_ value: Int)
+}
+
+/// A sentence as a String.
+struct WordedText: WordingSink {
+    var string = ""
+
+    mutating func word(_ text: StaticString) {
+        text.withUTF8Buffer { string += String(decoding: $0, as: UTF8.self) }
+    }
+
+    mutating func text(_ text: String) { string += text }
+
+    mutating func number(_ value: Int) { string += String(value) }
+}
 
 enum Wording {
-    static func side(_ side: Side) -> String { side == .client ? "the client" : "the server" }
-
     static func sawClientHello(_ c: ConnectionReport) -> Bool { HandshakeEnding.sawClientHello(c) }
 
     /// `SNI api.example.test`, `no SNI`, or `no ClientHello` (a TCP-level failure).
@@ -23,35 +46,35 @@ enum Wording {
 
     /// `sent fatal alert 48 unknown_ca`; `sent an encrypted alert` when its code is not readable.
     static func alertPhrase(_ alert: AlertReport) -> String {
-        var phrase = ""
-        appendAlertPhrase(HandshakeEnding.Alert(from: alert.from, level: alert.level, description: alert.description,
-                                                encrypted: alert.encrypted), to: &phrase)
-        return phrase
+        var phrase = WordedText()
+        writeAlertPhrase(HandshakeEnding.Alert(from: alert.from, level: alert.level, description: alert.description,
+                                               encrypted: alert.encrypted), to: &phrase)
+        return phrase.string
     }
 
-    /// One String grown in place: a report words this for every failed connection.
-    private static func appendAlertPhrase(_ alert: HandshakeEnding.Alert, to phrase: inout String) {
+    private static func writeAlertPhrase(_ alert: HandshakeEnding.Alert, to sink: inout some WordingSink) {
         guard let description = alert.description else {
-            phrase += "sent an encrypted alert"
+            sink.word("sent an encrypted alert")
             return
         }
-        phrase.reserveCapacity(phrase.utf8.count + 48)
-        phrase += "sent "
+        sink.word("sent ")
         switch alert.level {
-        case .fatal?: phrase += "fatal "
-        case .warning?: phrase += "warning "
-        case let other?: phrase += "level-\(other.rawValue) "
+        case .fatal?: sink.word("fatal ")
+        case .warning?: sink.word("warning ")
+        case let other?:
+            sink.word("level-")
+            sink.number(Int(other.rawValue))
+            sink.word(" ")
         case nil: break
         }
-        let number = String(description.rawValue)
-        phrase += "alert "
-        phrase += number
+        sink.word("alert ")
+        sink.number(Int(description.rawValue))
         let name = description.name
-        if name != number {
-            phrase += " "
-            phrase += name
+        if name != String(description.rawValue) {
+            sink.word(" ")
+            sink.text(name)
         }
-        if alert.encrypted { phrase += " (decrypted)" }
+        if alert.encrypted { sink.word(" (decrypted)") }
     }
 
     /// The frames a symptom can point at (a report's; the list's outline of a connection has none).
@@ -72,31 +95,56 @@ enum Wording {
     /// words it without reading the report.
     static func symptom(_ ending: HandshakeEnding, cause: Cause,
                         frames: SymptomFrames = SymptomFrames()) -> (text: String, frame: Int?) {
+        var text = WordedText()
+        let frame = writeSymptom(ending, cause: cause, frames: frames, to: &text)
+        return (text.string, frame)
+    }
+
+    /// `symptom`, written into `sink`; returns the frame where it shows.
+    static func writeSymptom(_ ending: HandshakeEnding, cause: Cause, frames: SymptomFrames,
+                             to sink: inout some WordingSink) -> Int? {
+        func side(_ side: Side) {
+            sink.word(side == .client ? "the client" : "the server")
+        }
         if let alert = ending.alert {
-            var text = side(alert.from) + " "
-            appendAlertPhrase(alert, to: &text)
-            return (text, frames.alert)
+            side(alert.from)
+            sink.word(" ")
+            writeAlertPhrase(alert, to: &sink)
+            return frames.alert
         }
         if cause == .tcpRefused {
-            return ("the server answered the SYN with a reset", frames.reset)
+            sink.word("the server answered the SYN with a reset")
+            return frames.reset
         }
         if cause == .noServerResponse {
-            return (ending.sawClientHello ? "the server never answered the ClientHello" : "the server never answered the SYN", nil)
+            sink.word(ending.sawClientHello ? "the server never answered the ClientHello" : "the server never answered the SYN")
+            return nil
         }
         switch ending.endedBy {
         case .rst:
-            if let from = ending.resetBy { return ("\(side(from)) reset the connection", frames.reset) }
-            return ("the connection was reset", nil)
+            guard let from = ending.resetBy else {
+                sink.word("the connection was reset")
+                return nil
+            }
+            side(from)
+            sink.word(" reset the connection")
+            return frames.reset
         case .fin:
-            if let from = ending.closedBy { return ("\(side(from)) closed the connection without an alert", frames.fin) }
-            return ("the connection was closed without an alert", nil)
+            guard let from = ending.closedBy else {
+                sink.word("the connection was closed without an alert")
+                return nil
+            }
+            side(from)
+            sink.word(" closed the connection without an alert")
+            return frames.fin
         case .captureEnd:
-            return ("the capture ended before the handshake finished", nil)
+            sink.word("the capture ended before the handshake finished")
         case .open:
-            return ("the handshake had not finished", nil)
+            sink.word("the handshake had not finished")
         case .alert:
-            return ("the connection ended with an alert", nil)
+            sink.word("the connection ended with an alert")
         }
+        return nil
     }
 
     /// `the client sent fatal alert 48 unknown_ca after ServerHelloDone`, for the incident summary.
@@ -116,9 +164,20 @@ enum Wording {
 
     /// `TLS 1.3, TLS_AES_128_GCM_SHA256, h2, resumed`
     static func negotiated(_ c: ConnectionReport) -> String {
-        var parts: [String] = []
-        forEachNegotiatedPiece(c) { parts.append($0) }
-        return parts.isEmpty ? "handshake complete" : parts.joined(separator: ", ")
+        var text = WordedText()
+        writeNegotiated(c, to: &text)
+        return text.string
+    }
+
+    /// `negotiated`, written into `sink`.
+    static func writeNegotiated(_ c: ConnectionReport, to sink: inout some WordingSink) {
+        var pieces = 0
+        forEachNegotiatedPiece(c) { piece in
+            if pieces > 0 { sink.word(", ") }
+            sink.text(piece)
+            pieces += 1
+        }
+        if pieces == 0 { sink.word("handshake complete") }
     }
 
     /// The pieces `negotiated` joins, in order: version, suite, ALPN, `resumed`, `after HelloRetryRequest`
@@ -133,19 +192,38 @@ enum Wording {
 
     /// The first line under a connection: `OK: ...`, or `FAILED after ServerHelloDone: ... (frame 50)`.
     static func verdict(_ c: ConnectionReport) -> String {
-        if !c.failed { return "OK: \(negotiated(c))" }
-        if c.established { return "ESTABLISHED (\(negotiated(c))) but flagged \(c.cause.rawValue)" }
-        let (text, frame) = symptom(c)
-        var verdict = "FAILED"
-        verdict.reserveCapacity(c.stage.utf8.count + text.utf8.count + 32)
-        if !c.stage.isEmpty {
-            verdict += " "
-            verdict += c.stage
+        var text = WordedText()
+        writeVerdict(c, to: &text)
+        return text.string
+    }
+
+    /// `verdict`, written into `sink`.
+    static func writeVerdict(_ c: ConnectionReport, to sink: inout some WordingSink) {
+        if !c.failed {
+            sink.word("OK: ")
+            writeNegotiated(c, to: &sink)
+            return
         }
-        verdict += ": "
-        verdict += text
-        if let frame { verdict += " (frame \(frame))" }
-        return verdict
+        if c.established {
+            sink.word("ESTABLISHED (")
+            writeNegotiated(c, to: &sink)
+            sink.word(") but flagged ")
+            sink.text(c.cause.rawValue)
+            return
+        }
+        let (ending, resetFrame, finFrame) = HandshakeEnding.read(c)
+        sink.word("FAILED")
+        if !c.stage.isEmpty {
+            sink.word(" ")
+            sink.text(c.stage)
+        }
+        sink.word(": ")
+        let frames = SymptomFrames(alert: c.alert?.frame, reset: resetFrame, fin: finFrame)
+        if let frame = writeSymptom(ending, cause: c.cause, frames: frames, to: &sink) {
+            sink.word(" (frame ")
+            sink.number(frame)
+            sink.word(")")
+        }
     }
 
     /// `link type Ethernet`; unknown types already read `link type 147`.

@@ -47,6 +47,18 @@ import PacketDecoding
         }
     }
 
+    /// Every byte at every place of a text long enough for the eight-byte check and its tail.
+    @Test func plainChecksEveryByteOfLongText() {
+        for position in 0..<19 {
+            for byte in UInt8(0)...0xFF {
+                var bytes = Array("abcdefghijklmnopqrs".utf8)
+                bytes[position] = byte
+                let expected = bytes.allSatisfy { (0x20...0x7E).contains($0) && $0 != 0x5C }
+                #expect(bytes.withUnsafeBufferPointer(TerminalText.isPlain) == expected, "\(byte) at \(position)")
+            }
+        }
+    }
+
     @Test(arguments: [
         (String(repeating: "a", count: 200), 200, String(repeating: "a", count: 200)),
         (String(repeating: "a", count: 201), 200, String(repeating: "a", count: 200) + "…[1 more]"),

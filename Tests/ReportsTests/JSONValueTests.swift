@@ -23,6 +23,19 @@ import Testing
         #expect(decoded == [input])
     }
 
+    /// A character to escape at every place of a text long enough for the eight-byte check and its tail.
+    @Test func escapesAreFoundAtEveryPlace() {
+        for position in 0..<19 {
+            for (character, escaped) in [("\"", #"\""#), ("\\", #"\\"#), ("\u{1}", #"\u0001"#), ("\u{7f}", #"\u007f"#)] {
+                var text = Array("abcdefghijklmnopqrs").map(String.init)
+                text[position] = character
+                var expected = text
+                expected[position] = escaped
+                #expect(JSONValue.string(text.joined()).serialized() == "\"" + expected.joined() + "\"", "\(position)")
+            }
+        }
+    }
+
     @Test func numbersBooleansAndNull() {
         let value: JSONValue = [1, -7, .double(12.5), .double(0.001), .double(3), true, false, nil]
         #expect(value.serialized() == "[1,-7,12.5,0.001,3.0,true,false,null]")

@@ -177,6 +177,10 @@ extension ConnectionList {
             Timestamp(seconds: firstPacketSeconds, nanoseconds: firstPacketNanoseconds)
         }
 
+        var endedBy: EndedBy {
+            EndedByCode.endedBy(UInt8(truncatingIfNeeded: flags.rawValue >> Flags.endedByShift & 0b111)) ?? .open
+        }
+
         func ending(_ shared: SharedValues) -> HandshakeEnding {
             var alert: HandshakeEnding.Alert?
             if flags.contains(.hasAlert) {
@@ -186,10 +190,9 @@ extension ConnectionList {
                     description: flags.contains(.hasAlertDescription) ? AlertDescription(rawValue: alertDescription) : nil,
                     encrypted: flags.contains(.alertEncrypted))
             }
-            let endedByCode = UInt8(truncatingIfNeeded: flags.rawValue >> Flags.endedByShift & 0b111)
             return HandshakeEnding(
                 alert: alert,
-                endedBy: EndedByCode.endedBy(endedByCode) ?? .open,
+                endedBy: endedBy,
                 resetBy: flags.contains(.resetByClient) ? .client : flags.contains(.resetByServer) ? .server : nil,
                 closedBy: flags.contains(.closedByClient) ? .client : flags.contains(.closedByServer) ? .server : nil,
                 sawClientHello: flags.contains(.sawClientHello),

@@ -86,18 +86,61 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         subscript(position: Int) -> ConnectionDigest { ConnectionDigest(entries[position], shared) }
     }
 
-    /// The listed connections counted by outcome, from the entries alone: each cause word is looked up once,
-    /// not once per connection.
-    var counts: ConnectionCounts {
-        struct Outcome: Hashable {
-            var cause: UInt32
-            var established: Bool
+    /// What each listed connection that succeeded with a version and suite chose: the only ones
+    /// `PeerContext.choices` counts. Read from the entries, with no digest (strings and all) made for each.
+    var peerOutcomes: [PeerContext.Outcome] {
+        var outcomes: [PeerContext.Outcome] = []
+        outcomes.reserveCapacity(entries.count)
+        for entry in entries where !entry.failed && entry.flags.isSuperset(of: [.hasVersion, .hasCipherSuite]) {
+            outcomes.append(PeerContext.Outcome(server: server(entry), cause: .ok,
+                                                version: ProtocolVersion(rawValue: entry.version),
+                                                cipherSuite: CipherSuite(rawValue: entry.cipherSuite)))
         }
-        var tally: [Outcome: Int] = [:]
-        for entry in entries { tally[Outcome(cause: entry.cause, established: entry.flags.contains(.established)), default: 0] += 1 }
+        return outcomes
+    }
+
+    /// The listed connections with a name and a leaf certificate, numbered by place, for
+    /// `CertificateConsistency.findings`; read from the entries alone. Only the first connection of each name,
+    /// certificate and server is given: `findings` words each name's certificates from the first connection
+    /// that got each one, and the servers that sent it, so later ones would only repeat what it has (a busy
+    /// service gives thousands of connections and a handful of such triples).
+    var certificateAnswers: [CertificateConsistency.Answer] {
+        struct Triple: Hashable {
+            var sni: UInt32
+            var leafSHA256: UInt32
+            var server: UInt32
+        }
+        var seen = Set<Triple>()
+        var answers: [CertificateConsistency.Answer] = []
+        for (index, entry) in entries.enumerated() {
+            guard let sni = shared.names[entry.sni], let sha256 = shared.fingerprints[entry.leafSHA256],
+                  let subject = shared.subjects[entry.leafSubject],
+                  seen.insert(Triple(sni: entry.sni, leafSHA256: entry.leafSHA256, server: entry.server)).inserted
+            else { continue }
+            answers.append(CertificateConsistency.Answer(connection: index + 1, sni: sni, server: server(entry),
+                                                         leafSHA256: sha256, leafSubject: subject))
+        }
+        return answers
+    }
+
+    private func server(_ entry: Entry) -> Endpoint {
+        shared.servers[entry.server] ?? Endpoint(address: IPAddress(ipv4: 0), port: 0)
+    }
+
+    /// The listed connections counted by outcome, from the entries alone: tallied by cause number (a few
+    /// words) in a flat array, each cause word looked up once, not once per connection.
+    var counts: ConnectionCounts {
+        let causeCount = shared.causes.count
+        // Two slots per cause number (not established, established); the last pair for a number past the table.
+        var tally = [Int](repeating: 0, count: 2 * (causeCount + 1))
+        for entry in entries {
+            let cause = Swift.min(Int(entry.cause), causeCount)
+            tally[2 * cause + (entry.flags.contains(.established) ? 1 : 0)] += 1
+        }
         var counts = ConnectionCounts()
-        for (outcome, count) in tally {
-            counts.add(cause: Cause(rawValue: shared.causes[outcome.cause] ?? ""), established: outcome.established, count: count)
+        for slot in tally.indices where tally[slot] > 0 {
+            let cause = Cause(rawValue: shared.causes[UInt32(slot / 2)] ?? "")
+            counts.add(cause: cause, established: slot % 2 == 1, count: tally[slot])
         }
         return counts
     }
@@ -118,13 +161,18 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         let digest = ConnectionDigest(entry, shared)
         // Numbered by place once `Analyzer.assemble` annotated the list; a list built by hand keeps its ids.
         let id = annotations != nil ? position + 1 : stored(entry).id
+        let group = FailureGroupNumbers(server: entry.server, sni: entry.sni, cause: entry.cause,
+                                        sawClientHello: entry.flags.contains(.sawClientHello))
         return ConnectionOutline(id: id, client: digest.client, server: digest.server, firstPacket: digest.firstPacket,
-                                 cause: digest.cause, sni: digest.sni, ending: entry.ending(shared))
+                                 cause: digest.cause, sni: digest.sni, ending: entry.ending(shared), group: group)
     }
 
     /// In listing order (`ListingOrder`: first frame, then last), as `Analyzer.assemble` lists them.
     mutating func sortByFirstPacket() {
-        entries.sort { ListingOrder($0, index: 0) < ListingOrder($1, index: 0) }
+        // The small keys are sorted, then each entry (about 100 bytes) moved once, not at every merge step.
+        var orders = entries.indices.map { ListingOrder(entries[$0], index: $0) }
+        orders.sort()
+        entries = orders.map { entries[$0.index] }
     }
 
     /// Drops the entries past the first `count`, each counted in `unlisted` from what memory knew of it. One
@@ -136,9 +184,41 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
         entries.removeSubrange(count...)
     }
 
-    /// Numbering and notes that depend on the whole list, applied as each report is read.
+    /// Numbering and notes that depend on the whole list, applied as each report is read. Reports kept as values
+    /// are numbered here too, once, so that `withReport` can lend most of them as they are.
     mutating func setAnnotations(_ annotations: Annotations) {
         self.annotations = annotations
+        for position in entries.indices where entries[position].store == Entry.resident {
+            resident[entries[position].offset].id = position + 1
+        }
+    }
+
+    /// The report at `position`, as the subscript reads it, lent to `body`. A report kept as a value that its
+    /// notes leave as it is goes to `body` where it lies: copying one (a score of strings and arrays) and
+    /// freeing the copy cost more than writing its line of text.
+    public func withReport<Result>(at position: Int, _ body: (ConnectionReport) -> Result) -> Result {
+        let entry = entries[position]
+        if entry.store == Entry.resident, annotations.map({ !mayAnnotate(entry, $0) }) ?? true {
+            // Through the buffer: its subscript lends the element in place, where the array's copies it.
+            let lent = resident.withUnsafeBufferPointer { reports -> Result? in
+                let index = entry.offset
+                guard reports.indices.contains(index), annotations == nil || reports[index].id == position + 1 else {
+                    return nil
+                }
+                return body(reports[index])
+            }
+            if let lent { return lent }
+        }
+        return body(self[position])
+    }
+
+    /// Whether `annotate` may change the report of `entry` past its id: a connection still open when the capture
+    /// ended early, or a mismatch (`PeerContext.annotate`).
+    private func mayAnnotate(_ entry: Entry, _ annotations: Annotations) -> Bool {
+        if annotations.captureEndedEarly, entry.endedBy == .captureEnd || entry.endedBy == .open { return true }
+        guard entry.failed else { return false }
+        let cause = entry.cause(shared)
+        return cause == .cipherMismatch || cause == .protocolVersionMismatch
     }
 
     private func stored(_ entry: Entry) -> ConnectionReport {

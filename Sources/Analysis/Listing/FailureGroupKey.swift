@@ -29,6 +29,15 @@ public struct FailureGroupKey: Hashable, Sendable {
     }
 }
 
+/// A `FailureGroupKey` in the numbers a list gives its servers, names and cause words (`SharedValues`, where
+/// equal values share a number): the same groups, hashed as a few integers rather than an address and strings.
+public struct FailureGroupNumbers: Hashable, Sendable {
+    var server: UInt32
+    var sni: UInt32
+    var cause: UInt32
+    var sawClientHello: Bool
+}
+
 /// Per failure group, the first connections judged so far (by listing order): whether a failure may yet be
 /// printed in full. One printed in full in the end has fewer than `fullReportsPerGroup` of its group listed
 /// before it, so when it is judged it is among the first of those judged so far, whatever the order connections

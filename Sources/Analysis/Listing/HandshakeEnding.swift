@@ -109,4 +109,6 @@ public struct ConnectionOutline: Sendable {
     public var cause: Cause
     public var sni: String?
     public var ending: HandshakeEnding
+    /// Its failure group (`FailureGroupKey`), as numbers.
+    public var group: FailureGroupNumbers
 }

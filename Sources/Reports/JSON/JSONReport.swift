@@ -28,7 +28,7 @@ public enum JSONReport {
         writer.members(head(report), indent: 1, first: true)
         writer.member("connections", indent: 1)
         writer.array(count: report.connections.count, indent: 1) { writer, index in
-            writer.writeConnection(report.connections[index], indent: 2)
+            report.connections.withReport(at: index) { writer.writeConnection($0, indent: 2) }
             writer.stream.flushIfFull()
             return !writer.stream.isClosed
         }

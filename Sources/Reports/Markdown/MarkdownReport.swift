@@ -28,7 +28,7 @@ struct MarkdownReport {
         if failedCount > 0 {
             stream.lines(["", "## Failed connections"])
             for index in failures.full {
-                stream.lines(block(connections[index], clock: clock))
+                stream.lines(connections.withReport(at: index) { block($0, clock: clock) })
                 stream.flushIfFull()
                 if stream.isClosed { return }
             }

@@ -16,6 +16,17 @@ enum ByteText {
         }
     }
 
+    /// `41–52` (`String(first) + "–" + String(last)`), gathered at once.
+    static func appendRange(_ first: Int, _ last: Int, to stream: inout ReportStream) {
+        withDigits(to: &stream) { digits in
+            if first < 0 { digits.put(UInt8(ascii: "-")) }
+            digits.put(first.magnitude, width: 1)
+            for byte in "–".utf8 { digits.put(byte) }
+            if last < 0 { digits.put(UInt8(ascii: "-")) }
+            digits.put(last.magnitude, width: 1)
+        }
+    }
+
     static func digitCount(_ value: UInt) -> Int {
         var count = 1
         var rest = value
@@ -34,13 +45,13 @@ enum ByteText {
         }
         let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
         withDigits(to: &stream) { digits in
-            digits.put(value >> 24, width: 1)
+            digits.putOctet(value >> 24)
             digits.put(UInt8(ascii: "."))
-            digits.put((value >> 16) & 0xff, width: 1)
+            digits.putOctet((value >> 16) & 0xff)
             digits.put(UInt8(ascii: "."))
-            digits.put((value >> 8) & 0xff, width: 1)
+            digits.putOctet((value >> 8) & 0xff)
             digits.put(UInt8(ascii: "."))
-            digits.put(value & 0xff, width: 1)
+            digits.putOctet(value & 0xff)
             digits.put(UInt8(ascii: ":"))
             digits.put(UInt(endpoint.port), width: 1)
         }
@@ -94,6 +105,13 @@ enum ByteText {
             guard count < buffer.count else { return }
             buffer[count] = byte
             count += 1
+        }
+
+        /// Decimal of a value below 1,000 (an address byte), with no count of its digits first.
+        mutating func putOctet(_ value: UInt) {
+            if value >= 100 { put(ByteText.zero + UInt8(truncatingIfNeeded: value / 100 % 10)) }
+            if value >= 10 { put(ByteText.zero + UInt8(truncatingIfNeeded: value / 10 % 10)) }
+            put(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
         }
 
         /// Decimal, zero-padded on the left to `width`.

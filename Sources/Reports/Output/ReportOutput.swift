@@ -67,6 +67,13 @@ struct ReportStream {
         storage.withUnsafeMutablePointerToHeader { $0.pointee.count = 0 }
     }
 
+    /// Forgets the bytes past the first `count` (a part written one way, to be written another).
+    mutating func truncate(to count: Int) {
+        storage.withUnsafeMutablePointerToHeader { header in
+            if count >= 0, count < header.pointee.count { header.pointee.count = count }
+        }
+    }
+
     /// Hands the bytes gathered so far to the output once a chunk is full; called between connections.
     mutating func flushIfFull() {
         if count >= Self.chunkSize { flush() }
@@ -110,9 +117,20 @@ struct ReportStream {
         for byte in text.utf8 { append(byte: byte) }
     }
 
-    /// The bytes of another stream (a part built on the side).
-    mutating func append(_ other: ReportStream) {
-        other.withBytes { append($0) }
+    /// Puts `text` at byte `offset` (at most `count`), moving the bytes after it along: `LineFitter` places a
+    /// separator or a line break before a part it has already written, once it knows the part's width.
+    mutating func insert(_ text: StaticString, at offset: Int) {
+        let length = text.utf8CodeUnitCount
+        guard length > 0, offset >= 0, offset <= count else { return }
+        reserve(length)
+        storage.withUnsafeMutablePointers { header, elements in
+            let position = elements + offset
+            (position + length).moveInitialize(from: position, count: header.pointee.count - offset)
+            text.withUTF8Buffer { utf8 in
+                if let source = utf8.baseAddress { position.initialize(from: source, count: length) }
+            }
+            header.pointee.count += length
+        }
     }
 
     /// Starts a line of text or markdown: a newline unless it is the first.

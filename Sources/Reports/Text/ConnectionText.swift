@@ -27,69 +27,59 @@ enum ConnectionText {
     /// the stream: the header parts and the verdict laid out as `TextLayout.fit` lays them out, then warnings.
     static func writeOneLine(_ c: ConnectionReport, clock: Clock, timeSuffix: StaticString = "",
                              to stream: inout ReportStream, fitter: inout LineFitter) {
-        fitter.startLine(in: &stream)
-        fitter.part.literal("#")
-        fitter.part.decimal(c.id)
-        fitter.addPart(to: &stream)
-        fitter.part.endpoint(c.client)
-        fitter.part.literal(" → ")
-        fitter.part.endpoint(c.server)
-        fitter.addPart(to: &stream)
-        if let sni = c.sni {
-            fitter.part.escaped(sni, after: "SNI ", limit: nameLimit)
-        } else {
-            fitter.part.escaped(Wording.sniLabel(c), limit: nameLimit)
-        }
-        fitter.addPart(to: &stream)
-        fitter.part.time(c.firstPacket, clock: clock)
-        fitter.part.literal(timeSuffix)
-        fitter.addPart(to: &stream)
-        fitter.part.frames(c.firstFrame, c.lastFrame)
-        fitter.addPart(to: &stream)
-        if c.failed {
-            fitter.part.escaped(Wording.verdict(c))
-        } else {
-            // `OK: ` and `Wording.negotiated`, each piece escaped (escaping is per character).
-            fitter.part.literal("OK: ")
-            var pieces = 0
-            func piece(_ text: String) {
-                if pieces > 0 { fitter.part.literal(", ") }
-                fitter.part.escaped(text)
-                pieces += 1
+        fitter.writeLine(in: &stream) { line in
+            line.part.literal("#")
+            line.part.decimal(c.id)
+            line.addPart()
+            line.part.endpoint(c.client)
+            line.part.literal(" → ")
+            line.part.endpoint(c.server)
+            line.addPart()
+            if let sni = c.sni {
+                line.part.escaped(sni, after: "SNI ", limit: nameLimit)
+            } else {
+                line.part.escaped(Wording.sniLabel(c), limit: nameLimit)
             }
-            Wording.forEachNegotiatedPiece(c, piece)
-            if pieces == 0 { fitter.part.literal("handshake complete") }
+            line.addPart()
+            line.part.time(c.firstPacket, clock: clock)
+            line.part.literal(timeSuffix)
+            line.addPart()
+            line.part.frames(c.firstFrame, c.lastFrame)
+            line.addPart()
+            // Escaped piece by piece as it is written (escaping is per character).
+            Wording.writeVerdict(c, to: &line.part)
+            line.addPart()
         }
-        fitter.addPart(to: &stream)
         for warning in c.warnings {
-            stream.lines(TextLayout.wrap("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      "))
+            TextLayout.writeWrapped("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ", to: &stream)
         }
     }
 
-    static func block(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "") -> [String] {
-        var lines = TextLayout.fit(headerParts(c, clock: clock, timeSuffix: timeSuffix), restPrefix: "    ")
-        lines += TextLayout.wrap(esc(Wording.verdict(c)), firstPrefix: "    ", restPrefix: "      ")
+    /// The full form (a failure), written into the stream line by line; wrapped text goes in from its bytes.
+    static func writeBlock(_ c: ConnectionReport, clock: Clock, timeSuffix: String = "", to stream: inout ReportStream) {
+        stream.lines(TextLayout.fit(headerParts(c, clock: clock, timeSuffix: timeSuffix), restPrefix: "    "))
+        TextLayout.writeWrapped(esc(Wording.verdict(c)), firstPrefix: "    ", restPrefix: "      ", to: &stream)
         let explanation = c.explanation.isEmpty ? "" : ": " + esc(c.explanation)
-        lines += TextLayout.wrap("Cause \(esc(c.cause.rawValue))\(explanation)", firstPrefix: "    ", restPrefix: "      ")
+        TextLayout.writeWrapped("Cause \(esc(c.cause.rawValue))\(explanation)", firstPrefix: "    ", restPrefix: "      ",
+                                to: &stream)
         if !c.nextSteps.isEmpty {
-            lines.append("    Next steps:")
+            stream.line("    Next steps:")
             for step in c.nextSteps {
-                lines += TextLayout.wrap(esc(step), firstPrefix: "      - ", restPrefix: "        ")
+                TextLayout.writeWrapped(esc(step), firstPrefix: "      - ", restPrefix: "        ", to: &stream)
             }
         }
         if let trust = c.trust {
-            lines += TextLayout.wrap("Trust: \(TrustWording.word(trust)): \(esc(TrustWording.detail(trust)))",
-                                     firstPrefix: "    ", restPrefix: "      ")
+            TextLayout.writeWrapped("Trust: \(TrustWording.word(trust)): \(esc(TrustWording.detail(trust)))",
+                                    firstPrefix: "    ", restPrefix: "      ", to: &stream)
         }
-        lines += certificates(c)
+        stream.lines(certificates(c))
         if !c.timeline.isEmpty {
             let entries = TimelineLines.lines(c.timeline, escape: esc)
-            lines += TimelineLines.aligned(entries, firstPrefix: "    Handshake  ", restPrefix: "               ")
+            stream.lines(TimelineLines.aligned(entries, firstPrefix: "    Handshake  ", restPrefix: "               "))
         }
         for warning in c.warnings {
-            lines += TextLayout.wrap("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ")
+            TextLayout.writeWrapped("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ", to: &stream)
         }
-        return lines
     }
 
     static func certificates(_ c: ConnectionReport) -> [String] {

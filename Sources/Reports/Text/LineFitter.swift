@@ -2,9 +2,10 @@ import WireFormat
 import PacketDecoding
 
 /// `TextLayout.fit` written straight into a stream, for the one-line form of a connection (a report can list a
-/// hundred thousand): each part is built as bytes in `part`, then `addPart` joins it to the line with
-/// `separator`, or starts a continuation line (`restPrefix`) when it would pass the width.
+/// hundred thousand): each part is written into the stream through `part`, then `addPart` puts `separator`
+/// before it, or starts a continuation line (`restPrefix`) there when it would pass the width.
 struct LineFitter {
+    /// The part being written; it holds the report's stream while `writeLine` runs.
     var part = TextPart()
     let separator: StaticString
     let restPrefix: StaticString
@@ -18,59 +19,82 @@ struct LineFitter {
         self.width = width
     }
 
-    mutating func startLine(in stream: inout ReportStream) {
+    /// Starts a line in `stream` and lets `body` write its parts, each ended by `addPart()`. The parts go
+    /// straight into the stream, with no copy made on the side.
+    mutating func writeLine(in stream: inout ReportStream, _ body: (inout LineFitter) -> Void) {
         stream.startLine()
         lineWidth = 0
         lineHasPart = false
-        part.removeAll()
+        part.hold(&stream)
+        body(&self)
+        part.hold(&stream)
     }
 
     /// Empty parts are skipped, as `fit` skips them.
-    mutating func addPart(to stream: inout ReportStream) {
-        defer { part.removeAll() }
+    mutating func addPart() {
+        defer { part.startNext() }
         guard !part.isEmpty else { return }
         let partWidth = part.width
         let separatorWidth = separator.utf8CodeUnitCount      // ASCII
         if lineHasPart && lineWidth + separatorWidth + partWidth > width {
-            stream.startLine()
-            stream.append(restPrefix)
+            part.insertBefore("\n")
+            part.insertBefore(restPrefix)
             lineWidth = restPrefix.utf8CodeUnitCount
             lineHasPart = false
         }
         if lineHasPart {
-            stream.append(separator)
+            part.insertBefore(separator)
             lineWidth += separatorWidth
         }
-        stream.append(part.bytes)
         lineWidth += partWidth
         lineHasPart = true
     }
 }
 
-/// One part of a line: its bytes, and its width in columns (Characters) counted as it is built. ASCII and the
-/// report's own one-column symbols (→ –) cannot join a neighbour into one Character, so their widths add up;
-/// once a part holds other text (a capture's non-ASCII name), its width is counted from the finished part,
-/// as `String.count` counts it.
+/// One part of a line, written at the end of the stream it holds: its bytes from `start`, and its width in
+/// columns (Characters) counted as it is built. ASCII and the report's own one-column symbols (→ –) cannot
+/// join a neighbour into one Character, so their widths add up; once a part holds other text (a capture's
+/// non-ASCII name), its width is counted from the finished part, as `String.count` counts it.
 struct TextPart {
+    /// The report's stream while `LineFitter.writeLine` runs; an empty one otherwise.
     private(set) var bytes = ReportStream(output: nil)
+    private var start = 0
     private var addedWidth = 0
     private var widthsAdd = true
 
-    var isEmpty: Bool { bytes.count == 0 }
+    var isEmpty: Bool { bytes.count == start }
 
-    var width: Int { widthsAdd ? addedWidth : bytes.text.count }
+    var width: Int {
+        widthsAdd ? addedWidth : bytes.withBytes { String(decoding: UnsafeBufferPointer(rebasing: $0[start...]), as: UTF8.self).count }
+    }
 
-    mutating func removeAll() {
-        bytes.removeAll()
+    /// Swaps `stream` with the one held, and starts a part at its end.
+    fileprivate mutating func hold(_ stream: inout ReportStream) {
+        swap(&bytes, &stream)
+        startNext()
+    }
+
+    fileprivate mutating func startNext() {
+        start = bytes.count
         addedWidth = 0
         widthsAdd = true
+    }
+
+    /// Puts `text` before the part (a separator or a line break: not counted in its width).
+    fileprivate mutating func insertBefore(_ text: StaticString) {
+        bytes.insert(text, at: start)
+        start += text.utf8CodeUnitCount
     }
 
     /// Report text: ASCII, or symbols of one scalar and one column each (`→`, `–`).
     mutating func literal(_ text: StaticString) {
         text.withUTF8Buffer { utf8 in
             bytes.append(utf8)
-            for byte in utf8 where byte & 0xC0 != 0x80 { addedWidth += 1 }
+            if text.isASCII {
+                addedWidth += utf8.count
+            } else {
+                for byte in utf8 where byte & 0xC0 != 0x80 { addedWidth += 1 }
+            }
         }
     }
 
@@ -90,12 +114,16 @@ struct TextPart {
     /// `TerminalText.escape(prefix + text, limit:)` without building that String for plain text.
     mutating func escaped(_ text: String, after prefix: StaticString, limit: Int) {
         let prefixWidth = prefix.utf8CodeUnitCount               // ASCII
-        guard limit > prefixWidth, TerminalText.isPlain(text) else {
-            escaped(prefix.description + text, limit: limit)
+        let start = bytes.count
+        literal(prefix)
+        if limit > prefixWidth, let width = TerminalText.appendIfPlain(text, limit: limit - prefixWidth, to: &bytes) {
+            addedWidth += width
             return
         }
-        literal(prefix)
-        escaped(text, limit: limit - prefixWidth)
+        // Other text is escaped and cut with the prefix: its first character may join the prefix's last.
+        bytes.truncate(to: start)
+        addedWidth -= prefixWidth
+        escaped(prefix.description + text, limit: limit)
     }
 
     /// `TerminalText.escape(endpoint.description)`.
@@ -125,9 +153,9 @@ struct TextPart {
             decimal(first)
         } else {
             literal("frames ")
-            decimal(first)
-            literal("–")
-            decimal(last)
+            let start = bytes.count
+            ByteText.appendRange(first, last, to: &bytes)
+            addedWidth += bytes.count - start - 2       // "–" is three bytes, one column
         }
     }
 
@@ -137,4 +165,11 @@ struct TextPart {
         write(&bytes)
         addedWidth += bytes.count - start
     }
+}
+
+/// `Wording`'s sentences written into a part, each string escaped as it goes (`TerminalText.escape`).
+extension TextPart: WordingSink {
+    mutating func word(_ text: StaticString) { literal(text) }
+    mutating func text(_ text: String) { escaped(text) }
+    mutating func number(_ value: Int) { decimal(value) }
 }

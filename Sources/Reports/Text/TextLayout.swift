@@ -91,6 +91,84 @@ enum TextLayout {
         return lines ?? nil
     }
 
+    /// `wrap`, its lines written into `stream`, each begun with `startLine`. ASCII text without CR is laid out
+    /// from its bytes as it is read, with no array of words or lines (a report can print a warning under each of
+    /// thousands of connections); other text goes through `wrap`.
+    static func writeWrapped(_ text: String, firstPrefix: StaticString, restPrefix: StaticString, width: Int = width,
+                             to stream: inout ReportStream) {
+        let written = firstPrefix.isASCII && restPrefix.isASCII && text.utf8.withContiguousStorageIfAvailable { utf8 in
+            writeASCIIWrapped(utf8, firstPrefix: firstPrefix, restPrefix: restPrefix, width: width, to: &stream)
+        } == true
+        if !written {
+            stream.lines(wrap(text, firstPrefix: firstPrefix.description, restPrefix: restPrefix.description, width: width))
+        }
+    }
+
+    /// `writeWrapped` for ASCII: the words `asciiWords` finds, found one at a time. False (nothing written) for
+    /// text with a byte that is not ASCII, or CR.
+    private static func writeASCIIWrapped(_ utf8: UnsafeBufferPointer<UInt8>, firstPrefix: StaticString,
+                                          restPrefix: StaticString, width: Int, to stream: inout ReportStream) -> Bool {
+        let backtick = UInt8(ascii: "`"), space = UInt8(ascii: " ")
+        var allBackticks = 0
+        for byte in utf8 {
+            if byte >= 0x80 || byte == 0x0D { return false }
+            if byte == backtick { allBackticks += 1 }
+        }
+        // Balanced backticks: a piece with an odd count opens a code span, which runs to the next such piece.
+        let keepsCode = allBackticks % 2 == 0
+        /// The piece (bytes between spaces) starting at `start`: its end, and whether its backticks are odd.
+        func piece(from start: Int) -> (end: Int, toggles: Bool) {
+            var end = start, backticks = 0
+            while end < utf8.count, utf8[end] != space {
+                if utf8[end] == backtick { backticks += 1 }
+                end += 1
+            }
+            return (end, backticks % 2 == 1)
+        }
+        stream.startLine()
+        stream.append(firstPrefix)
+        var lineWidth = firstPrefix.utf8CodeUnitCount
+        var lineHasWord = false
+        var position = 0
+        while position < utf8.count {
+            if utf8[position] == space {
+                position += 1
+                continue
+            }
+            let start = position
+            var (end, toggles) = piece(from: start)
+            if keepsCode && toggles {
+                // To the end of the next piece that toggles (or of the text, as `asciiWords` has it).
+                var closed = false
+                var next = end
+                while next < utf8.count, !closed {
+                    if utf8[next] == space {
+                        next += 1
+                        continue
+                    }
+                    (next, toggles) = piece(from: next)
+                    closed = toggles
+                }
+                end = closed ? next : utf8.count
+            }
+            if lineHasWord && lineWidth + 1 + (end - start) > width {
+                stream.startLine()
+                stream.append(restPrefix)
+                lineWidth = restPrefix.utf8CodeUnitCount
+                lineHasWord = false
+            }
+            if lineHasWord {
+                stream.append(byte: space)
+                lineWidth += 1
+            }
+            stream.append(UnsafeBufferPointer(rebasing: utf8[start..<end]))
+            lineWidth += end - start
+            lineHasWord = true
+            position = end
+        }
+        return true
+    }
+
     /// `words`, as byte ranges of ASCII text; nil when the text holds a byte that is not ASCII, or CR.
     private static func asciiWords(_ utf8: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
         let backtick = UInt8(ascii: "`")
@@ -172,6 +250,12 @@ enum TextLayout {
 
     static func pad(_ text: String, to width: Int) -> String {
         let count = columns(text)
-        return count >= width ? text : text + String(repeating: " ", count: width - count)
+        guard count < width else { return text }
+        // Written as bytes: `String(repeating: " ", count:)` costs thousands of instructions for a few spaces.
+        let padding = width - count
+        return text + String(unsafeUninitializedCapacity: padding) { buffer in
+            UnsafeMutableBufferPointer(rebasing: buffer[..<padding]).initialize(repeating: UInt8(ascii: " "))
+            return padding
+        }
     }
 }

@@ -31,7 +31,7 @@ struct TextReport {
             stream.line("Failed connections (\(CountText.grouped(failedCount)))")
             for index in failures.full {
                 stream.line("")
-                stream.lines(ConnectionText.block(connections[index], clock: clock))
+                connections.withReport(at: index) { ConnectionText.writeBlock($0, clock: clock, to: &stream) }
                 stream.flushIfFull()
                 if stream.isClosed { return }
             }
@@ -40,7 +40,9 @@ struct TextReport {
                 stream.line("More failed connections like those above "
                             + "(the first \(FailureGroupKey.fullReportsPerGroup) of each group are shown in full)")
                 for index in failures.brief {
-                    ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
+                    connections.withReport(at: index) {
+                        ConnectionText.writeOneLine($0, clock: clock, to: &stream, fitter: &fitter)
+                    }
                     stream.flushIfFull()
                     if stream.isClosed { return }
                 }
@@ -50,7 +52,9 @@ struct TextReport {
             stream.line("")
             stream.line("Established connections (\(CountText.grouped(healthyCount)))")
             for index in connections.indices where !connections.isFailed(at: index) {
-                ConnectionText.writeOneLine(connections[index], clock: clock, to: &stream, fitter: &fitter)
+                connections.withReport(at: index) {
+                    ConnectionText.writeOneLine($0, clock: clock, to: &stream, fitter: &fitter)
+                }
                 stream.flushIfFull()
                 if stream.isClosed { return }
             }
