@@ -32,21 +32,6 @@ struct ConnectionTracker: TCPStreamHandler {
     /// in every connection, key log or not.
     private var decryption: CopyOnWriteBox<ConnectionDecryption>?
 
-    init(connection: TCPConnectionInfo, ports: Set<UInt16>, parserLimits: TLSParserLimits, sink: ConclusionSink?,
-         keyLog: KeyLog? = nil) {
-        self.ports = ports
-        self.sink = sink
-        self.decryption = keyLog.map {
-            CopyOnWriteBox(ConnectionDecryption(keyLog: $0, maxHandshakeMessageLength: parserLimits.maxHandshakeMessageLength))
-        }
-        self.clientParser = TLSStreamParser(limits: parserLimits)
-        self.serverParser = TLSStreamParser(limits: parserLimits)
-        self.observation = ConnectionObservation(
-            client: connection.client, server: connection.server,
-            rolesFromHandshake: connection.roleSource != .guessed,
-            first: FrameMark(frame: connection.firstFrame, timestamp: connection.firstTimestamp))
-    }
-
     /// Whether this connection belongs in the report: an analyzed port, or a ClientHello on another port.
     var isReportable: Bool {
         switch relevance {
@@ -214,6 +199,26 @@ struct ConnectionTracker: TCPStreamHandler {
         if bytes.count >= 6, bytes[s] == 0x16, bytes[s + 1] == 0x03, bytes[s + 2] <= 0x04, bytes[s + 5] == 0x01 { return true }
         if bytes.count >= 3, bytes[s] & 0x80 != 0, bytes[s + 2] == 0x01 { return true }
         return false
+    }
+}
+
+extension ConnectionTracker {
+    /// Delegates to the memberwise initializer (out here, so that it exists), which makes the tracker as one
+    /// value: assigned field by field to `self`, the 1.3 KB tracker was copied whole (everything it holds
+    /// retained) and the first one freed, once per connection.
+    init(connection: TCPConnectionInfo, ports: Set<UInt16>, parserLimits: TLSParserLimits, sink: ConclusionSink?,
+         keyLog: KeyLog? = nil) {
+        self.init(
+            observation: ConnectionObservation(
+                client: connection.client, server: connection.server,
+                rolesFromHandshake: connection.roleSource != .guessed,
+                first: FrameMark(frame: connection.firstFrame, timestamp: connection.firstTimestamp)),
+            clientParser: TLSStreamParser(limits: parserLimits),
+            serverParser: TLSStreamParser(limits: parserLimits),
+            ports: ports, sink: sink,
+            decryption: keyLog.map {
+                CopyOnWriteBox(ConnectionDecryption(keyLog: $0, maxHandshakeMessageLength: parserLimits.maxHandshakeMessageLength))
+            })
     }
 }
 
