@@ -88,10 +88,20 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
 
     /// What each listed connection that succeeded with a version and suite chose: the only ones
     /// `PeerContext.choices` counts. Read from the entries, with no digest (strings and all) made for each.
+    /// Only servers with a listed mismatch are given: `PeerContext.annotate` reads no other server's choices,
+    /// so worded choices for every server (most captures have no mismatch at all) would go unread.
     var peerOutcomes: [PeerContext.Outcome] {
+        var mismatchCauses = Set<UInt32>()
+        for (number, word) in shared.causes.values.enumerated() {
+            let cause = Cause(rawValue: word)
+            if cause == .cipherMismatch || cause == .protocolVersionMismatch { mismatchCauses.insert(UInt32(number)) }
+        }
+        guard !mismatchCauses.isEmpty else { return [] }
+        var mismatchServers = Set<UInt32>()
+        for entry in entries where mismatchCauses.contains(entry.cause) { mismatchServers.insert(entry.server) }
         var outcomes: [PeerContext.Outcome] = []
-        outcomes.reserveCapacity(entries.count)
-        for entry in entries where !entry.failed && entry.flags.isSuperset(of: [.hasVersion, .hasCipherSuite]) {
+        for entry in entries where !entry.failed && entry.flags.isSuperset(of: [.hasVersion, .hasCipherSuite])
+            && mismatchServers.contains(entry.server) {
             outcomes.append(PeerContext.Outcome(server: server(entry), cause: .ok,
                                                 version: ProtocolVersion(rawValue: entry.version),
                                                 cipherSuite: CipherSuite(rawValue: entry.cipherSuite)))
