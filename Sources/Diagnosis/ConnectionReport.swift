@@ -158,39 +158,22 @@ public struct ConnectionReport: Sendable {
     /// A key log decrypted some of this connection's records (TLS 1.3 handshake messages, encrypted alerts).
     public var decrypted: Bool
 
-    public init(id: Int, client: Endpoint, server: Endpoint, firstFrame: Int, lastFrame: Int,
-                firstPacket: Timestamp, lastPacket: Timestamp) {
-        self.id = id
-        self.client = client
-        self.server = server
-        self.firstFrame = firstFrame
-        self.lastFrame = lastFrame
-        self.firstPacket = firstPacket
-        self.lastPacket = lastPacket
-        self.sni = nil
-        self.offeredVersions = []
-        self.version = nil
-        self.offeredCipherSuites = []
-        self.cipherSuite = nil
-        self.alpnOffered = []
-        self.alpn = nil
-        self.timeline = []
-        self.established = false
-        self.stage = "before ClientHello"
-        self.alert = nil
-        self.endedBy = .open
-        self.cause = .unknown
-        self.explanation = ""
-        self.nextSteps = []
-        self.certificates = []
-        self.warnings = []
-        self.resumed = false
-        self.helloRetryRequest = false
-        self.trust = nil
-        self.decrypted = false
-    }
-
     /// The TLS part of the timeline (the contract's `handshake` array): everything but TCP events.
     public var handshake: [TimelineEntry] { timeline.filter { $0.kind != .tcp } }
     public var failed: Bool { cause != .ok }
+}
+
+extension ConnectionReport {
+    /// Delegates to the memberwise initializer (out here, so that it exists), which makes the report as one
+    /// value: assigned field by field to `self`, it was copied whole (its strings and arrays retained) and the
+    /// first one freed, once per connection.
+    public init(id: Int, client: Endpoint, server: Endpoint, firstFrame: Int, lastFrame: Int,
+                firstPacket: Timestamp, lastPacket: Timestamp) {
+        self.init(id: id, client: client, server: server, firstFrame: firstFrame, lastFrame: lastFrame,
+                  firstPacket: firstPacket, lastPacket: lastPacket, sni: nil, offeredVersions: [], version: nil,
+                  offeredCipherSuites: [], cipherSuite: nil, alpnOffered: [], alpn: nil, timeline: [],
+                  established: false, stage: "before ClientHello", alert: nil, endedBy: .open, cause: .unknown,
+                  explanation: "", nextSteps: [], certificates: [], warnings: [], resumed: false,
+                  helloRetryRequest: false, trust: nil, decrypted: false)
+    }
 }
