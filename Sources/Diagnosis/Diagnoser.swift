@@ -65,6 +65,12 @@ public struct Diagnoser {
         let (first, last) = (observation.first, observation.last)
         var report = ConnectionReport(id: id, client: observation.client, server: observation.server, firstFrame: first.frame,
                                       lastFrame: last.frame, firstPacket: first.timestamp, lastPacket: last.timestamp)
+        // Filled in place by another function: filled here, the report was copied whole and freed at `return`.
+        fill(&report, asking: asking, wordsShown)
+        return report
+    }
+
+    private mutating func fill(_ report: inout ConnectionReport, asking: Bool, _ wordsShown: (ConnectionReport) -> Bool) {
         addFacts(to: &report)
         let verdict: Verdict
         if asking {
@@ -83,7 +89,6 @@ public struct Diagnoser {
         report.certificates = certificates.summaries
         report.trust = certificates.trust
         report.warnings = warnings(verdict: verdict)
-        return report
     }
 
     /// What the observation and the handshake's progress say, before the verdict. (Borrowing: in the consuming
