@@ -177,11 +177,9 @@ extension ClientHello {
         guard cursor.isEmpty else {
             throw malformedHandshake("ClientHello has \(cursor.readableBytes) bytes after the extensions")
         }
-        // Clients send 10–20 extensions: one allocation for the usual hello.
-        extensions.reserveCapacity(min(extensionBlock.count / 4, 24))
         var reader = ExtensionReader(extensionBlock, in: "ClientHello")
         while let (type, data) = try reader.next() {
-            extensions.append(type)
+            extensionCount += 1
             try apply(type, data)
         }
     }
