@@ -9,7 +9,9 @@ public struct ClientHello: Sendable, Hashable {
     public var random: [UInt8] { randomBytes?.bytes ?? [] }
     public var sessionIDLength: Int = 0
     public var cipherSuites: [CipherSuite] = []
-    public var extensions: [ExtensionType] = []
+    /// How many extensions the hello carried. Their types are not kept: no report or diagnosis reads the list (what
+    /// one does read, SNI, ALPN, versions, PSK, ticket, early data, is below), and it was an array per hello.
+    public var extensionCount: Int = 0
     /// The host_name from server_name, exactly as sent (untrusted; bytes decoded as UTF-8 with replacement).
     public var serverName: String? = nil
     /// supported_versions, in the client's order (empty when the extension is absent).
