@@ -106,6 +106,16 @@ enum Wording {
         func side(_ side: Side) {
             sink.word(side == .client ? "the client" : "the server")
         }
+        /// `the server reset the connection`, or `the connection was reset` when who did it is unknown.
+        func ended(by who: Side?, _ did: StaticString, unknownWho: StaticString, frame: Int?) -> Int? {
+            guard let who else {
+                sink.word(unknownWho)
+                return nil
+            }
+            side(who)
+            sink.word(did)
+            return frame
+        }
         if let alert = ending.alert {
             side(alert.from)
             sink.word(" ")
@@ -122,21 +132,11 @@ enum Wording {
         }
         switch ending.endedBy {
         case .rst:
-            guard let from = ending.resetBy else {
-                sink.word("the connection was reset")
-                return nil
-            }
-            side(from)
-            sink.word(" reset the connection")
-            return frames.reset
+            return ended(by: ending.resetBy, " reset the connection", unknownWho: "the connection was reset",
+                         frame: frames.reset)
         case .fin:
-            guard let from = ending.closedBy else {
-                sink.word("the connection was closed without an alert")
-                return nil
-            }
-            side(from)
-            sink.word(" closed the connection without an alert")
-            return frames.fin
+            return ended(by: ending.closedBy, " closed the connection without an alert",
+                         unknownWho: "the connection was closed without an alert", frame: frames.fin)
         case .captureEnd:
             sink.word("the capture ended before the handshake finished")
         case .open:
