@@ -157,6 +157,14 @@ import TLSDissector
         #expect(report.alert?.encrypted == false)
     }
 
+    @Test func versionAlertWithoutClientHelloSaysTheOfferIsUnknown() {
+        var b = ObservationBuilder(); b.observation.rolesFromHandshake = false; _ = b.alert(.server, .protocolVersion)
+        let report = b.diagnose()
+        #expect(report.cause == .protocolVersionMismatch)
+        #expect(report.explanation.contains("The ClientHello is not in the capture, so what the client offered is unknown"),
+                "\(report.explanation)")
+    }
+
     @Test func encryptedTLS13AlertHasNoCode() {
         var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls13)
         _ = b.encrypted(.server, length: 2400); _ = b.encrypted(.client, length: 19); _ = b.fin(.client)
