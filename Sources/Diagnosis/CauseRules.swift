@@ -6,7 +6,8 @@ import CertificateAnalysis
 extension Diagnoser {
     public var verdict: Verdict {
         if progress.established { return establishedVerdict }
-        return tcpVerdict ?? alertVerdict ?? gapVerdict ?? silentCloseVerdict ?? incompleteVerdict ?? unknownVerdict
+        return tcpVerdict ?? alertVerdict ?? gapVerdict ?? midStreamVerdict ?? silentCloseVerdict ?? incompleteVerdict
+            ?? unknownVerdict
     }
 
     // MARK: established
@@ -369,11 +370,15 @@ extension Diagnoser {
         return conclude(.connectionReset, "The \(closer.side.rawValue) \(how).", NextSteps.reset(o))
     }
 
+    /// Seen from its middle: its close (FIN, RST, a close_notify) says nothing about a handshake not in the file.
+    var midStreamVerdict: Verdict? {
+        let o = observation
+        guard o.clientHellos.isEmpty, o.serverHellos.isEmpty, !o.encryptedRecords.isEmpty || !o.alerts.isEmpty else { return nil }
+        return conclude(.captureIncomplete, "The capture began after this connection's handshake: only encrypted records were seen, so the handshake cannot be judged.", [])
+    }
+
     var incompleteVerdict: Verdict? {
         let o = observation
-        if o.clientHellos.isEmpty, o.serverHellos.isEmpty, !o.encryptedRecords.isEmpty || !o.alerts.isEmpty {
-            return conclude(.captureIncomplete, "The capture began after this connection's handshake: only encrypted records were seen, so the handshake cannot be judged.", [])
-        }
         if o.clientHellos.isEmpty, o.serverHellos.isEmpty {
             return nil
         }

@@ -42,7 +42,10 @@ public struct HandshakeProgress: Sendable {
         let decryptedTLS13 = HandshakeProgress.isDecryptedTLS13(o)
         let handshakeDoneFrame = decryptedTLS13 ? HandshakeProgress.tls13ConfirmationFrame(o) : HandshakeProgress.tls12CompletionFrame(o)
         // An encrypted TLS ≤ 1.2 alert before both Finished messages ends the handshake.
-        let encryptedDuringHandshake = o.alerts.first { alert in
+        // Only when the handshake is in the capture: in a connection seen from its middle (no hello), an encrypted
+        // alert ends the session (usually its close_notify) and says nothing about the handshake.
+        let handshakeSeen = !o.clientHellos.isEmpty || !o.serverHellos.isEmpty
+        let encryptedDuringHandshake = !handshakeSeen ? nil : o.alerts.first { alert in
             alert.alert == nil && (handshakeDoneFrame == nil || alert.at.frame < handshakeDoneFrame!)
         }
         // Not optional here: its fields are then read in place, where each `if let` on the optional copied

@@ -59,12 +59,14 @@ import Diagnosis
     /// Captures whose project says what they show, judged the same way: a resumed TLS 1.3 session that sent
     /// data, a HelloRetryRequest handshake closed later, and TLS 1.3 draft 28 with 0-RTT (judged as TLS 1.3)
     /// are not certificate rejections or resets; a server that ends its own flight with an encrypted alert
-    /// (after a duplicate ClientHello) is not the client rejecting a certificate; and a leaf sent
+    /// (after a duplicate ClientHello) is not the client rejecting a certificate; a connection seen from its
+    /// middle that ends with an encrypted alert is incomplete, not failed; and a leaf sent
     /// without its intermediate is an incomplete chain even when the client sent no SNI (the full chain sent
     /// without SNI, #2, stays missing_sni).
     @Test(.enabled(if: CaptureFixtures.corpusAvailable, "the public corpus (../shared/corpus/real) is not beside this checkout"),
           arguments: [("zeek__tls13_psk_succesfull.pcap", [Cause.ok]), ("zeek__hrr.pcap", [.ok]), ("flowtest__tls13_0rtt.pcap", [.ok, .ok]),
                       ("suricata-verify__tls-duplicate-hello__input.pcap", [.unknown]),
+                      ("ndpi__tls_alert.pcap", [.protocolVersionMismatch, .captureIncomplete]),
                       ("zeek__missing-intermediate.pcap", [.incompleteChain, .missingSNI, .incompleteChain])])
     func judgedAsTheirProjectDescribesThem(_ file: String, causes: [Cause]) throws {
         let report = try CaptureFixtures.analyze(CaptureFixtures.corpus.appendingPathComponent(file))

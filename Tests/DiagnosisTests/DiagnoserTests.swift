@@ -129,6 +129,11 @@ import TLSDissector
         Case(name: "capture ends after ServerHello", cause: .handshakeIncomplete, established: false, endedBy: .captureEnd, alertFrom: nil) {
             var b = ObservationBuilder(); _ = b.tcpHandshake(); _ = b.clientHello(); _ = b.serverHello(.tls12); return b.captureEnds()
         },
+        Case(name: "mid-stream capture ending with an encrypted alert (a close_notify) and a FIN", cause: .captureIncomplete, established: false, endedBy: .fin, alertFrom: .client) {
+            var b = ObservationBuilder(); b.observation.rolesFromHandshake = false
+            _ = b.encrypted(.client, length: 500); _ = b.encrypted(.server, length: 1400); _ = b.encryptedAlert(.client)
+            return b.fin(.client)
+        },
         Case(name: "mid-stream capture", cause: .captureIncomplete, established: false, endedBy: .captureEnd, alertFrom: nil) {
             var b = ObservationBuilder(); b.observation.rolesFromHandshake = false
             _ = b.encrypted(.client, length: 500); _ = b.encrypted(.server, length: 1400); return b.captureEnds()

@@ -85,6 +85,13 @@ struct ObservationBuilder {
         return self
     }
 
+    /// An alert record whose content is encrypted (its level and code hidden).
+    mutating func encryptedAlert(_ side: Side) -> Self {
+        observation.payloadBytes[side, default: 0] += 31
+        observation.recordAlert(ObservedAlert(side: side, alert: nil, at: next()))
+        return self
+    }
+
     mutating func fin(_ side: Side) -> Self { observation.fin[side] = next(); return self }
     mutating func rst(_ side: Side) -> Self { observation.rst[side] = next(); return self }
 
