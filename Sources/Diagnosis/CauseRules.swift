@@ -373,15 +373,13 @@ extension Diagnoser {
     /// Seen from its middle: its close (FIN, RST, a close_notify) says nothing about a handshake not in the file.
     var midStreamVerdict: Verdict? {
         let o = observation
-        guard o.clientHellos.isEmpty, o.serverHellos.isEmpty, !o.encryptedRecords.isEmpty || !o.alerts.isEmpty else { return nil }
+        guard !o.sawHello, o.sawAnyTLS else { return nil }
         return conclude(.captureIncomplete, "The capture began after this connection's handshake: only encrypted records were seen, so the handshake cannot be judged.", [])
     }
 
     var incompleteVerdict: Verdict? {
         let o = observation
-        if o.clientHellos.isEmpty, o.serverHellos.isEmpty {
-            return nil
-        }
+        guard o.sawHello else { return nil }
         guard o.openAtEnd else { return nil }
         let lastFrame = o.last.frame
         if let timeout = o.liveTimeoutSeconds {

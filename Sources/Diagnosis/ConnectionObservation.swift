@@ -73,10 +73,7 @@ public struct ConnectionObservation: Sendable {
     public var serverHellos: [(hello: ServerHello, at: FrameMark)] = [] {
         // Kept at hand: the pipeline asks for the version after every record of every connection.
         // (Read in place: `serverHello` would copy the hello, a dozen arrays, for one version.)
-        didSet {
-            let chosen = serverHellos.lastIndex { !$0.hello.isHelloRetryRequest }
-            negotiatedVersion = chosen.map { serverHellos[$0].hello.negotiatedVersion }
-        }
+        didSet { negotiatedVersion = chosenServerHelloIndex.map { serverHellos[$0].hello.negotiatedVersion } }
     }
     /// The version of the ServerHello that is not a HelloRetryRequest.
     public private(set) var negotiatedVersion: ProtocolVersion?
@@ -118,13 +115,17 @@ public struct ConnectionObservation: Sendable {
 
     public var clientHello: ClientHello? { clientHellos.first?.hello }
     /// The ServerHello that is not a HelloRetryRequest.
-    public var serverHello: ServerHello? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.hello }
-    public var serverHelloAt: FrameMark? { serverHellos.last(where: { !$0.hello.isHelloRetryRequest })?.at }
+    public var serverHello: ServerHello? { chosenServerHelloIndex.map { serverHellos[$0].hello } }
+    public var serverHelloAt: FrameMark? { chosenServerHelloIndex.map { serverHellos[$0].at } }
+    /// Where `serverHello` is in `serverHellos`, to read its fields in place (the property copies the hello).
+    public var chosenServerHelloIndex: Int? { serverHellos.lastIndex { !$0.hello.isHelloRetryRequest } }
+    /// A ClientHello or ServerHello is in the capture: without one, the connection was seen from its middle.
+    public var sawHello: Bool { !clientHellos.isEmpty || !serverHellos.isEmpty }
     public var sawHelloRetryRequest: Bool { serverHellos.contains { $0.hello.isHelloRetryRequest } }
     public var isTLS13: Bool { negotiatedVersion?.isTLS13OrDraft ?? false }
     /// A key log decrypted at least one of this connection's records.
-    public var decrypted: Bool { decryptedRecords.values.contains { $0 > 0 } }
-    public var sawAnyTLS: Bool { !clientHellos.isEmpty || !serverHellos.isEmpty || !encryptedRecords.isEmpty || !alerts.isEmpty }
+    public var decrypted: Bool { decryptedRecords[.client, default: 0] > 0 || decryptedRecords[.server, default: 0] > 0 }
+    public var sawAnyTLS: Bool { sawHello || !encryptedRecords.isEmpty || !alerts.isEmpty }
 
     /// Maximum timeline entries kept; the rest are counted.
     public static let timelineLimit = 80

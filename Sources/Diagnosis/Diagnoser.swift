@@ -102,7 +102,7 @@ public struct Diagnoser {
             report.alpnOffered = hello.alpnProtocols
         }
         // Read in place: `serverHello` copies the hello (retaining its arrays) for a few of its fields.
-        if let chosen = chosenServerHello {
+        if let chosen = o.chosenServerHelloIndex {
             report.version = o.serverHellos[chosen].hello.negotiatedVersion
             report.cipherSuite = o.serverHellos[chosen].hello.cipherSuite
             report.alpn = o.serverHellos[chosen].hello.alpnProtocol
@@ -116,8 +116,7 @@ public struct Diagnoser {
             AlertReport(from: $0.side, level: $0.alert?.level, description: $0.alert?.description,
                         encrypted: $0.encrypted, frame: $0.at.frame)
         }
-        // (`o.decrypted` gathers the sides' counts into an array first.)
-        report.decrypted = o.decryptedRecords[.client, default: 0] > 0 || o.decryptedRecords[.server, default: 0] > 0
+        report.decrypted = o.decrypted
         report.endedBy = endedBy
     }
 
@@ -125,14 +124,11 @@ public struct Diagnoser {
     /// Certificate: RFC 5246 §7.3, session resumed from an ID or ticket).
     var isResumption: Bool {
         let o = observation
-        guard let chosen = chosenServerHello else { return false }
+        guard let chosen = o.chosenServerHelloIndex else { return false }
         if o.serverHellos[chosen].hello.acceptsPreSharedKey { return true }
         return !o.isTLS13 && o.changeCipherSpec[.server] != nil && o.serverCertificateAt == nil
             && o.serverHelloDoneAt == nil
     }
-
-    /// Where `observation.serverHello` (the ServerHello that is not a HelloRetryRequest) is, to read it in place.
-    var chosenServerHello: Int? { observation.serverHellos.lastIndex { !$0.hello.isHelloRetryRequest } }
 
     var endedBy: EndedBy {
         let o = observation

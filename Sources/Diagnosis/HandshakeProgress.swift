@@ -44,8 +44,7 @@ public struct HandshakeProgress: Sendable {
         // An encrypted TLS ≤ 1.2 alert before both Finished messages ends the handshake.
         // Only when the handshake is in the capture: in a connection seen from its middle (no hello), an encrypted
         // alert ends the session (usually its close_notify) and says nothing about the handshake.
-        let handshakeSeen = !o.clientHellos.isEmpty || !o.serverHellos.isEmpty
-        let encryptedDuringHandshake = !handshakeSeen ? nil : o.alerts.first { alert in
+        let encryptedDuringHandshake = !o.sawHello ? nil : o.alerts.first { alert in
             alert.alert == nil && (handshakeDoneFrame == nil || alert.at.frame < handshakeDoneFrame!)
         }
         // Not optional here: its fields are then read in place, where each `if let` on the optional copied
@@ -139,9 +138,12 @@ public struct HandshakeProgress: Sendable {
             }
             // Only with the whole exchange in view: when bytes are missing, the flight's start (and records the
             // client sent after the ServerHello) may be among them.
-            let clientAnsweredAfterServerHello = o.serverHelloAt.map { hello in
-                records.contains { $0.side == .client && $0.contentType == .applicationData && $0.at.frame > hello.frame }
-            } ?? true
+            // (Asked only when the client sent nothing after the flight: this runs after every record.)
+            var clientAnsweredAfterServerHello: Bool {
+                o.serverHelloAt.map { hello in
+                    records.contains { $0.side == .client && $0.contentType == .applicationData && $0.at.frame > hello.frame }
+                } ?? true
+            }
             if clientIndex == nil, !clientAnsweredAfterServerHello, o.missingBytes[.server, default: 0] == 0,
                let last = records.indices[flightIndex...].last(where: { isData($0) && records[$0].side == .server }),
                last > flightIndex, records[last].length <= alertSizedRecordLimit {
