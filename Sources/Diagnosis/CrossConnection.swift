@@ -39,10 +39,14 @@ public enum PeerContext {
         var suite: CipherSuite
     }
 
+    /// The causes `annotate` adds to: the mismatches.
+    public static func annotates(_ cause: Cause) -> Bool {
+        cause == .cipherMismatch || cause == .protocolVersionMismatch
+    }
+
     /// A mismatch explanation gains what other clients of its server got.
     public static func annotate(_ report: inout ConnectionReport, choices: [Endpoint: String]) {
-        guard report.cause == .cipherMismatch || report.cause == .protocolVersionMismatch,
-              let list = choices[report.server] else { return }
+        guard annotates(report.cause), let list = choices[report.server] else { return }
         report.explanation += " Other clients of this server in the capture succeeded with \(list)."
     }
 }

@@ -92,9 +92,8 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
     /// so worded choices for every server (most captures have no mismatch at all) would go unread.
     var peerOutcomes: [PeerContext.Outcome] {
         var mismatchCauses = Set<UInt32>()
-        for (number, word) in shared.causes.values.enumerated() {
-            let cause = Cause(rawValue: word)
-            if cause == .cipherMismatch || cause == .protocolVersionMismatch { mismatchCauses.insert(UInt32(number)) }
+        for (number, word) in shared.causes.values.enumerated() where PeerContext.annotates(Cause(rawValue: word)) {
+            mismatchCauses.insert(UInt32(number))
         }
         guard !mismatchCauses.isEmpty else { return [] }
         var mismatchServers = Set<UInt32>()
@@ -226,9 +225,7 @@ public struct ConnectionList: RandomAccessCollection, MutableCollection, Express
     /// ended early, or a mismatch (`PeerContext.annotate`).
     private func mayAnnotate(_ entry: Entry, _ annotations: Annotations) -> Bool {
         if annotations.captureEndedEarly, entry.endedBy == .captureEnd || entry.endedBy == .open { return true }
-        guard entry.failed else { return false }
-        let cause = entry.cause(shared)
-        return cause == .cipherMismatch || cause == .protocolVersionMismatch
+        return entry.failed && PeerContext.annotates(entry.cause(shared))
     }
 
     private func stored(_ entry: Entry) -> ConnectionReport {
