@@ -71,11 +71,11 @@ enum TextLayout {
             return nil
         }
         let lines = text.utf8.withContiguousStorageIfAvailable { utf8 -> [String]? in
-            guard let words = asciiWords(utf8) else { return nil }
+            guard var words = ASCIIWords(utf8) else { return nil }
             var lines: [String] = []
             var line = Array(firstPrefix.utf8)
             var lineHasWord = false
-            for word in words {
+            while let word = words.next() {
                 if lineHasWord && line.count + 1 + word.count > width {
                     lines.append(String(decoding: line, as: UTF8.self))
                     line = Array(restPrefix.utf8)
@@ -104,45 +104,63 @@ enum TextLayout {
         }
     }
 
-    /// `writeWrapped` for ASCII: the words `asciiWords` finds, found one at a time. False (nothing written) for
-    /// text with a byte that is not ASCII, or CR.
+    /// `writeWrapped` for ASCII: the words `ASCIIWords` finds. False (nothing written) for text with a byte that
+    /// is not ASCII, or CR.
     private static func writeASCIIWrapped(_ utf8: UnsafeBufferPointer<UInt8>, firstPrefix: StaticString,
                                           restPrefix: StaticString, width: Int, to stream: inout ReportStream) -> Bool {
-        let backtick = UInt8(ascii: "`"), space = UInt8(ascii: " ")
-        var allBackticks = 0
-        for byte in utf8 {
-            if byte >= 0x80 || byte == 0x0D { return false }
-            if byte == backtick { allBackticks += 1 }
-        }
-        // Balanced backticks: a piece with an odd count opens a code span, which runs to the next such piece.
-        let keepsCode = allBackticks % 2 == 0
-        /// The piece (bytes between spaces) starting at `start`: its end, and whether its backticks are odd.
-        func piece(from start: Int) -> (end: Int, toggles: Bool) {
-            var end = start, backticks = 0
-            while end < utf8.count, utf8[end] != space {
-                if utf8[end] == backtick { backticks += 1 }
-                end += 1
-            }
-            return (end, backticks % 2 == 1)
-        }
+        guard var words = ASCIIWords(utf8) else { return false }
         stream.startLine()
         stream.append(firstPrefix)
         var lineWidth = firstPrefix.utf8CodeUnitCount
         var lineHasWord = false
-        var position = 0
-        while position < utf8.count {
-            if utf8[position] == space {
-                position += 1
-                continue
+        while let word = words.next() {
+            if lineHasWord && lineWidth + 1 + word.count > width {
+                stream.startLine()
+                stream.append(restPrefix)
+                lineWidth = restPrefix.utf8CodeUnitCount
+                lineHasWord = false
             }
+            if lineHasWord {
+                stream.append(byte: UInt8(ascii: " "))
+                lineWidth += 1
+            }
+            stream.append(UnsafeBufferPointer(rebasing: utf8[word]))
+            lineWidth += word.count
+            lineHasWord = true
+        }
+        return true
+    }
+
+    /// `words`, as byte ranges of ASCII text without CR, found one at a time (no array of words): split on
+    /// spaces, except that when the text's backticks are balanced, a piece with an odd count opens a code span
+    /// that runs to the end of the next such piece (or of the text).
+    struct ASCIIWords: IteratorProtocol {
+        private let utf8: UnsafeBufferPointer<UInt8>
+        private let keepsCode: Bool
+        private var position = 0
+        private static let space = UInt8(ascii: " "), backtick = UInt8(ascii: "`")
+
+        /// nil when the text holds a byte that is not ASCII, or CR.
+        init?(_ utf8: UnsafeBufferPointer<UInt8>) {
+            var backticks = 0
+            for byte in utf8 {
+                if byte >= 0x80 || byte == 0x0D { return nil }
+                if byte == Self.backtick { backticks += 1 }
+            }
+            self.utf8 = utf8
+            self.keepsCode = backticks % 2 == 0
+        }
+
+        mutating func next() -> Range<Int>? {
+            while position < utf8.count, utf8[position] == Self.space { position += 1 }
+            guard position < utf8.count else { return nil }
             let start = position
             var (end, toggles) = piece(from: start)
             if keepsCode && toggles {
-                // To the end of the next piece that toggles (or of the text, as `asciiWords` has it).
                 var closed = false
                 var next = end
                 while next < utf8.count, !closed {
-                    if utf8[next] == space {
+                    if utf8[next] == Self.space {
                         next += 1
                         continue
                     }
@@ -151,62 +169,19 @@ enum TextLayout {
                 }
                 end = closed ? next : utf8.count
             }
-            if lineHasWord && lineWidth + 1 + (end - start) > width {
-                stream.startLine()
-                stream.append(restPrefix)
-                lineWidth = restPrefix.utf8CodeUnitCount
-                lineHasWord = false
-            }
-            if lineHasWord {
-                stream.append(byte: space)
-                lineWidth += 1
-            }
-            stream.append(UnsafeBufferPointer(rebasing: utf8[start..<end]))
-            lineWidth += end - start
-            lineHasWord = true
             position = end
+            return start..<end
         }
-        return true
-    }
 
-    /// `words`, as byte ranges of ASCII text; nil when the text holds a byte that is not ASCII, or CR.
-    private static func asciiWords(_ utf8: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
-        let backtick = UInt8(ascii: "`")
-        var pieces: [(range: Range<Int>, toggles: Bool)] = []
-        var start: Int?
-        var backticks = 0, allBackticks = 0
-        for (offset, byte) in utf8.enumerated() {
-            if byte >= 0x80 || byte == 0x0D { return nil }
-            if byte == UInt8(ascii: " ") {
-                if let first = start { pieces.append((first..<offset, backticks % 2 == 1)) }
-                start = nil
-                backticks = 0
-                continue
+        /// The piece (bytes between spaces) starting at `start`: its end, and whether its backticks are odd.
+        private func piece(from start: Int) -> (end: Int, toggles: Bool) {
+            var end = start, backticks = 0
+            while end < utf8.count, utf8[end] != Self.space {
+                if utf8[end] == Self.backtick { backticks += 1 }
+                end += 1
             }
-            if start == nil { start = offset }
-            if byte == backtick {
-                backticks += 1
-                allBackticks += 1
-            }
+            return (end, backticks % 2 == 1)
         }
-        if let first = start { pieces.append((first..<utf8.count, backticks % 2 == 1)) }
-        guard allBackticks % 2 == 0 else { return pieces.map(\.range) }
-        var words: [Range<Int>] = []
-        var openCode: Int?          // start of an unclosed `code span`
-        for piece in pieces {
-            if let first = openCode {
-                if piece.toggles {
-                    words.append(first..<piece.range.upperBound)
-                    openCode = nil
-                }
-            } else if piece.toggles {
-                openCode = piece.range.lowerBound
-            } else {
-                words.append(piece.range)
-            }
-        }
-        if let first = openCode { words.append(first..<utf8.count) }
-        return words
     }
 
     /// Joins `parts` with `separator`, starting a continuation line (`restPrefix`) before a part that would
