@@ -75,15 +75,22 @@ public enum TerminalText {
     }
 
     static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Eight bytes at a time: a report checks every name, suite and address it prints.
+        allBytes(of: utf8, word: isPlainWord, byte: isPlainByte)
+    }
+
+    /// Whether every byte passes `byte`, tested eight at a time by `word` (which must answer as `byte` would for
+    /// each of its bytes), the rest one by one. Inlined, so both tests are inlined into the loop.
+    @inline(__always)
+    static func allBytes(of utf8: UnsafeBufferPointer<UInt8>, word: (UInt64) -> Bool, byte: (UInt8) -> Bool) -> Bool {
         var index = 0
         if let base = UnsafeRawPointer(utf8.baseAddress) {
-            // Eight bytes at a time: a report checks every name, suite and address it prints.
             while index + 8 <= utf8.count {
-                guard isPlainWord(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) else { return false }
+                guard word(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) else { return false }
                 index += 8
             }
         }
-        for byte in utf8[index...] where !isPlainByte(byte) { return false }
+        for value in utf8[index...] where !byte(value) { return false }
         return true
     }
 

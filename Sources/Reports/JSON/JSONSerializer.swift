@@ -152,16 +152,9 @@ struct JSONWriter {
         stream.append(byte: UInt8(ascii: "\""))
         // Fast path: printable ASCII without quote or backslash is copied as is.
         let copied = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            var index = 0
-            if let base = UnsafeRawPointer(buffer.baseAddress) {
-                // Eight bytes at a time (`TerminalText.isPlainWord`, and no quote).
-                while index + 8 <= buffer.count {
-                    let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                    guard TerminalText.isPlainWord(word), !TerminalText.contains(0x22, in: word) else { return false }
-                    index += 8
-                }
-            }
-            for byte in buffer[index...] where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C { return false }
+            // The terminal's plain bytes without the quote, eight at a time.
+            guard TerminalText.allBytes(of: buffer, word: { TerminalText.isPlainWord($0) && !TerminalText.contains(0x22, in: $0) },
+                                        byte: { TerminalText.isPlainByte($0) && $0 != 0x22 }) else { return false }
             stream.append(buffer)
             return true
         }
