@@ -51,16 +51,15 @@ public struct HandshakeEnding: Hashable, Sendable {
     public static func read(_ report: ConnectionReport) -> (ending: HandshakeEnding, resetFrame: Int?, finFrame: Int?) {
         var resetBy: Side?, closedBy: Side?, resetFrame: Int?, finFrame: Int?
         let timeline = report.timeline
-        for index in timeline.indices {
-            if timeline[index].kind == .tcp {
-                if mentions(timeline[index].message, "RST") {
-                    resetBy = timeline[index].from
-                    resetFrame = timeline[index].frame
-                }
-                if closedBy == nil, mentions(timeline[index].message, "FIN") {
-                    closedBy = timeline[index].from
-                    finFrame = timeline[index].frame
-                }
+        for index in timeline.indices where timeline[index].kind == .tcp {
+            let words = tcpWords(timeline[index].message)
+            if words.reset {
+                resetBy = timeline[index].from
+                resetFrame = timeline[index].frame
+            }
+            if closedBy == nil, words.fin {
+                closedBy = timeline[index].from
+                finFrame = timeline[index].frame
             }
         }
         let alert = report.alert.map {
@@ -78,24 +77,24 @@ public struct HandshakeEnding: Hashable, Sendable {
         }
     }
 
-    /// Whether `text` contains `word`, compared as UTF-8 (TCP events are ASCII words: `RST`, `FIN`, `SYN-ACK`),
-    /// without the thousands of instructions of a Unicode-aware search.
-    private static func mentions(_ text: String, _ word: StaticString) -> Bool {
-        word.withUTF8Buffer { word in
-            text.utf8.withContiguousStorageIfAvailable { contains($0, word) } ?? contains(Array(text.utf8)[...], word)
-        }
+    /// Whether `text` contains `RST`, and whether it contains `FIN`, compared as UTF-8 in one pass (TCP events
+    /// are ASCII words: `RST`, `FIN`, `SYN-ACK`), without the thousands of instructions of a Unicode-aware search.
+    private static func tcpWords(_ text: String) -> (reset: Bool, fin: Bool) {
+        text.utf8.withContiguousStorageIfAvailable(tcpWords) ?? Array(text.utf8).withUnsafeBufferPointer(tcpWords)
     }
 
-    private static func contains<Text: RandomAccessCollection<UInt8>>(_ text: Text, _ word: UnsafeBufferPointer<UInt8>) -> Bool
-    where Text.Index == Int {
-        guard let first = word.first else { return true }
-        guard text.count >= word.count else { return false }
-        var start = text.startIndex
-        while start <= text.endIndex - word.count {
-            if text[start] == first, text[start..<start + word.count].elementsEqual(word) { return true }
-            start += 1
+    private static func tcpWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (reset: Bool, fin: Bool) {
+        var reset = false, fin = false
+        var index = 0
+        while index + 3 <= bytes.count {
+            switch (bytes[index], bytes[index + 1], bytes[index + 2]) {
+            case (UInt8(ascii: "R"), UInt8(ascii: "S"), UInt8(ascii: "T")): reset = true
+            case (UInt8(ascii: "F"), UInt8(ascii: "I"), UInt8(ascii: "N")): fin = true
+            default: break
+            }
+            index += 1
         }
-        return false
+        return (reset, fin)
     }
 }
 

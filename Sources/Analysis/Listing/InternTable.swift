@@ -14,8 +14,14 @@ struct InternTable<Value: Hashable & Sendable>: Sendable {
 
     /// `value`'s number, added when new.
     mutating func number(of value: Value) -> UInt32 {
-        if Int(last) < values.count, values[Int(last)] == value { return last }
-        if let number = numbers[value] {
+        if Int(last) < values.count, Self.same(values[Int(last)], value) { return last }
+        // A short table (causes, stages, most captures' names) is searched: cheaper than hashing the value.
+        if values.count <= Self.searchedCount {
+            for index in values.indices where Self.same(values[index], value) {
+                last = UInt32(truncatingIfNeeded: index)
+                return last
+            }
+        } else if let number = numbers[value] {
             last = number
             return number
         }
@@ -26,6 +32,16 @@ struct InternTable<Value: Hashable & Sendable>: Sendable {
         numbers[value] = number
         last = number
         return number
+    }
+
+    private static var searchedCount: Int { 8 }
+
+    /// `a == b`; for strings, lengths first: most values searched are not the one sought, and comparing two
+    /// different strings' bytes costs far more than their counts.
+    @inline(__always)
+    private static func same(_ a: Value, _ b: Value) -> Bool {
+        if let a = a as? String, let b = b as? String, a.utf8.count != b.utf8.count { return false }
+        return a == b
     }
 
     mutating func number(of value: Value?) -> UInt32 {
