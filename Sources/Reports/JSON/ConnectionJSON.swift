@@ -22,7 +22,7 @@ extension JSONWriter {
         member("first_packet", indent: level)
         timestamp(c.firstPacket)
         member("duration_ms", indent: level)
-        write(.double(JSONReport.milliseconds(c.durationMilliseconds)), indent: level)
+        milliseconds(c.durationMilliseconds)
         member("sni", indent: level)
         write(JSONValue(c.sni), indent: level)
         member("offered_versions", indent: level)
@@ -30,7 +30,8 @@ extension JSONWriter {
         member("version", indent: level)
         write(JSONValue(c.version?.description), indent: level)
         member("offered_cipher_suites", indent: level)
-        stringArray(c.offeredCipherSuites.lazy.map(\.description), indent: level)
+        // Each suite's name worded once (measuring the line and writing it would word it twice).
+        stringArray(c.offeredCipherSuites.map(\.description), indent: level)
         member("cipher_suite", indent: level)
         write(JSONValue(c.cipherSuite?.description), indent: level)
         member("alpn_offered", indent: level)
@@ -38,7 +39,7 @@ extension JSONWriter {
         member("alpn", indent: level)
         write(JSONValue(c.alpn), indent: level)
         member("handshake", indent: level)
-        timeline(c, tcp: false, indent: level)
+        timeline(c.timeline, start: c.firstPacket, tcp: false, indent: level)
         member("established", indent: level)
         write(.bool(c.established), indent: level)
         member("stage", indent: level)
@@ -54,8 +55,10 @@ extension JSONWriter {
         member("next_steps", indent: level)
         stringArray(c.nextSteps, indent: level)
         member("certificates", indent: level)
-        array(count: c.certificates.count, indent: level) { writer, index in
-            writer.certificate(c.certificates[index], indent: level + 1)
+        // The closures capture the fields they read, not the report (which they would copy whole).
+        let certificates = c.certificates
+        array(count: certificates.count, indent: level) { writer, index in
+            writer.certificate(certificates[index], indent: level + 1)
             return true
         }
         member("warnings", indent: level)
@@ -75,7 +78,7 @@ extension JSONWriter {
         member("trust_detail", indent: level)
         write(JSONValue(c.trust.map(TrustWording.detail)), indent: level)
         member("tcp", indent: level)
-        timeline(c, tcp: true, indent: level)
+        timeline(c.timeline, start: c.firstPacket, tcp: true, indent: level)
         closeObject(indent: indent)
     }
 
@@ -96,9 +99,9 @@ extension JSONWriter {
     }
 
     /// `handshake` (TLS entries) or `tcp`: one row per entry, with `t_ms` since the connection's first packet.
-    /// Entries are read in place (a connection can have thousands).
-    private mutating func timeline(_ c: ConnectionReport, tcp: Bool, indent: Int) {
-        let timeline = c.timeline
+    /// Entries are read in place, field by field (a connection can have thousands, and a whole entry read is
+    /// an entry copied and freed).
+    private mutating func timeline(_ timeline: [TimelineEntry], start: Timestamp, tcp: Bool, indent: Int) {
         var count = 0
         for index in timeline.indices where (timeline[index].kind == .tcp) == tcp { count += 1 }
         var index = timeline.startIndex
@@ -113,13 +116,60 @@ extension JSONWriter {
             writer.rowMember("frame")
             writer.integer(timeline[index].frame)
             writer.rowMember("detail")
-            if let detail = timeline[index].detail { writer.writeString(detail) } else { writer.ascii("null") }
+            writer.detail(timeline[index].summary)
             writer.rowMember("t_ms")
-            let milliseconds = c.firstPacket.milliseconds(until: timeline[index].timestamp)
-            writer.write(.double(JSONReport.milliseconds(milliseconds)), indent: 0)
+            writer.milliseconds(start.milliseconds(until: timeline[index].timestamp))
             writer.closeRow()
             index += 1
             return true
+        }
+    }
+
+    /// `TimelineEntry.detail` as a JSON string (or null). The counts most entries carry are written as their
+    /// words would be (`1380 bytes`: ASCII, nothing to escape) without making the String.
+    private mutating func detail(_ summary: TimelineSummary) {
+        switch summary {
+        case .none:
+            ascii("null")
+        case .byteCount(let count):
+            stream.append(byte: UInt8(ascii: "\""))
+            integer(count)
+            ascii(" bytes\"")
+        case .encryptedByteCount(let count):
+            ascii("\"encrypted, ")
+            integer(count)
+            ascii(" bytes\"")
+        default:
+            if let text = summary.text { writeString(text) } else { ascii("null") }
+        }
+    }
+
+    /// `JSONReport.milliseconds(value)` as `JSONValue.numberText` writes it (Swift's shortest round-trip
+    /// form), from its digits when it is a whole number of thousandths below 10^9 (every duration and `t_ms`
+    /// of a capture): such a value has at most 12 significant digits, so no shorter decimal than its
+    /// thousandths (trailing zeros dropped) reads back as it, and that is the form Swift prints.
+    private mutating func milliseconds(_ value: Double) {
+        let rounded = JSONReport.milliseconds(value)
+        let thousandths = (rounded * 1000).rounded()
+        guard abs(rounded) < 1e9, !(rounded == 0 && rounded.sign == .minus), let whole = Int(exactly: thousandths),
+              Double(whole) / 1000 == rounded else {
+            write(.double(rounded), indent: 0)
+            return
+        }
+        if whole < 0 { stream.append(byte: UInt8(ascii: "-")) }
+        let magnitude = whole.magnitude
+        integer(Int(magnitude / 1000))
+        var fraction = magnitude % 1000
+        stream.append(byte: UInt8(ascii: "."))
+        if fraction == 0 {
+            stream.append(byte: UInt8(ascii: "0"))
+            return
+        }
+        var divisor: UInt = 100
+        while fraction > 0 {
+            stream.append(byte: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: fraction / divisor))
+            fraction %= divisor
+            divisor /= 10
         }
     }
 
