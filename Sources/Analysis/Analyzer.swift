@@ -89,8 +89,8 @@ public struct Analyzer {
     /// Feeds one captured packet, in capture order.
     public mutating func process(_ packet: CapturedPacket) {
         counters.count(packet)
-        let decoded = PacketDecoder.withCommonTCPSegment(packet.bytes, linkType: packet.linkType) { segment in
-            reassembler.process(segment, frame: packet.frameNumber, timestamp: packet.timestamp)
+        let decoded = PacketDecoder.withCommonTCPHeader(packet.bytes, linkType: packet.linkType) { header in
+            reassembler.process(header, in: packet.bytes, frame: packet.frameNumber, timestamp: packet.timestamp)
         }
         if !decoded {
             switch PacketDecoder.decode(packet.bytes, linkType: packet.linkType) {

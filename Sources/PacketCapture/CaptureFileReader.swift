@@ -120,8 +120,15 @@ public final class CaptureFileReader {
     /// Every packet left, in file order, handed to `body` (the packets `nextPacket` would give until nil): a
     /// read loop without an optional to destroy per packet.
     public func forEachPacket(_ body: (CapturedPacket) -> Void) {
+        // The packet read while opening first, so that the loop pulls from libpcap with nothing else to check.
+        if let first = source.readAhead {
+            source.readAhead = nil
+            body(first)
+        }
+        guard !source.finished else { return }
+        source.finished = true
         while true {
-            switch source.next() {
+            switch source.puller.pull() {
             case .packet(let packet):
                 body(packet)
             case .failed(let message):

@@ -74,6 +74,17 @@ enum FastPath {
             missingPayloadBytes: h.missing)
     }
 
+    @inline(__always)
+    static func header(_ h: Headers, of bytes: ArraySlice<UInt8>) -> TCPHeader {
+        let start = bytes.startIndex
+        return TCPHeader(
+            source: Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
+            destination: Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)),
+            sequenceNumber: h.sequence, acknowledgmentNumber: h.acknowledgment,
+            flags: TCPFlags(rawValue: h.flags), window: h.window,
+            payloadRange: (start + h.payloadStart)..<(start + h.payloadEnd), missingPayloadBytes: h.missing)
+    }
+
     static func endpoints(_ bytes: ArraySlice<UInt8>) -> (Endpoint, Endpoint)? {
         guard let h = bytes.withUnsafeBytes(read) else { return nil }
         return (Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
@@ -131,6 +142,17 @@ extension PacketDecoder {
                                             _ body: (TCPSegment) -> Void) -> Bool {
         guard linkType == .ethernet, let headers = bytes.withUnsafeBytes(FastPath.read) else { return false }
         body(FastPath.segment(headers, of: bytes))
+        return true
+    }
+}
+
+extension PacketDecoder {
+    /// As `withCommonTCPSegment`, but hands `body` the header only, whose `payloadRange` indexes `bytes`: no
+    /// payload slice is made (and retained, and released) for a segment that may carry none.
+    public static func withCommonTCPHeader(_ bytes: ArraySlice<UInt8>, linkType: LinkType,
+                                           _ body: (TCPHeader) -> Void) -> Bool {
+        guard linkType == .ethernet, let headers = bytes.withUnsafeBytes(FastPath.read) else { return false }
+        body(FastPath.header(headers, of: bytes))
         return true
     }
 }

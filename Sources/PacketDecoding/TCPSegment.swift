@@ -42,3 +42,40 @@ public struct TCPSegment: Sendable {
         self.missingPayloadBytes = missingPayloadBytes
     }
 }
+
+/// A TCP segment's header fields, and where its captured payload lies in the frame's bytes. Plain data (no
+/// reference): the per-packet path builds, passes and drops it without reference counting, and cuts the payload
+/// from the frame only for a segment that carries some (most segments are bare ACKs).
+public struct TCPHeader: Sendable {
+    public var source: Endpoint
+    public var destination: Endpoint
+    public var sequenceNumber: UInt32
+    public var acknowledgmentNumber: UInt32
+    public var flags: TCPFlags
+    public var window: UInt16
+    /// The captured payload's indices in the bytes the header was decoded from.
+    public var payloadRange: Range<Int>
+    /// Payload bytes the IP header announced but the snap length cut off (0 when complete).
+    public var missingPayloadBytes: Int
+
+    public init(source: Endpoint, destination: Endpoint, sequenceNumber: UInt32, acknowledgmentNumber: UInt32,
+                flags: TCPFlags, window: UInt16, payloadRange: Range<Int>, missingPayloadBytes: Int) {
+        self.source = source
+        self.destination = destination
+        self.sequenceNumber = sequenceNumber
+        self.acknowledgmentNumber = acknowledgmentNumber
+        self.flags = flags
+        self.window = window
+        self.payloadRange = payloadRange
+        self.missingPayloadBytes = missingPayloadBytes
+    }
+}
+
+extension TCPSegment {
+    /// The header, with the payload's range in `payload`'s own indices.
+    public var header: TCPHeader {
+        TCPHeader(source: source, destination: destination, sequenceNumber: sequenceNumber,
+                  acknowledgmentNumber: acknowledgmentNumber, flags: flags, window: window,
+                  payloadRange: payload.startIndex..<payload.endIndex, missingPayloadBytes: missingPayloadBytes)
+    }
+}

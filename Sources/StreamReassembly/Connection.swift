@@ -230,8 +230,9 @@ struct LiveConnection {
 
     // MARK: Packets
 
-    mutating func process(_ segment: TCPSegment, from side: Side, frame: Int, timestamp: Timestamp,
-                          context: inout ReassemblyContext, _ sink: EventSink) -> Outcome {
+    /// `bytes` holds the payload, at `segment.payloadRange`.
+    mutating func process(_ segment: TCPHeader, _ bytes: ArraySlice<UInt8>, from side: Side, frame: Int,
+                          timestamp: Timestamp, context: inout ReassemblyContext, _ sink: EventSink) -> Outcome {
         let flags = segment.flags
         let sequence = TCPSequence(segment.sequenceNumber)
         if flags.contains(.syn), !flags.contains(.ack), isNewConnection(sequence, from: side) { return .restart }
@@ -278,14 +279,13 @@ struct LiveConnection {
             self[side].start(at: sequence, isSYN: false)
         }
         let dataSequence = flags.contains(.syn) ? sequence.advanced(by: 1) : sequence
-        // Taken out of the segment first: otherwise the whole segment is copied (through its runtime type) to
-        // keep its payload across the changes to `self` below.
-        let payload = segment.payload, missing = segment.missingPayloadBytes
-        let length = payload.count + missing
+        let missing = segment.missingPayloadBytes
+        let length = segment.payloadRange.count + missing
         if length > 0 {
             update(side) { $0.dataSeen = true }
             if accepting(side), !self[side].finDelivered {
-                acceptData(payload, missing: missing, at: dataSequence, side: side,
+                // The payload is cut here, where it is used: a bare ACK makes no slice (no reference counted).
+                acceptData(bytes[segment.payloadRange], missing: missing, at: dataSequence, side: side,
                            frame: frame, timestamp: timestamp, context: &context, sink)
                 deliverFINIfReady(side, sink)  // a FIN that waited for exactly these bytes
             }

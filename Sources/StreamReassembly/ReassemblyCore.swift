@@ -71,12 +71,12 @@ struct ReassemblyCore {
     }
 
     @usableFromInline
-    mutating func processLive(_ slot: Int, _ segment: TCPSegment, side: Side, frame: Int, timestamp: Timestamp,
-                              now: Timestamp, _ sink: EventSink) -> LiveConnection.Outcome {
+    mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
+                              timestamp: Timestamp, now: Timestamp, _ sink: EventSink) -> LiveConnection.Outcome {
         table.live[slot].lastActivity = now
         let before = table.live[slot].bufferedBytes
         context.otherBufferedBytes = bufferedBytes - before
-        let outcome = table.live[slot].process(segment, from: side, frame: frame, timestamp: timestamp,
+        let outcome = table.live[slot].process(header, bytes, from: side, frame: frame, timestamp: timestamp,
                                                context: &context, sink)
         bufferedBytes += table.live[slot].bufferedBytes - before
         return outcome
@@ -108,7 +108,7 @@ struct ReassemblyCore {
     /// Roles from the first packet: SYN sender or SYN-ACK receiver is the client, else the lower port is the
     /// server (on a tie, the first packet's destination).
     @usableFromInline
-    static func connectionInfo(for segment: TCPSegment, frame: Int, timestamp: Timestamp) -> TCPConnectionInfo {
+    static func connectionInfo(for segment: TCPHeader, frame: Int, timestamp: Timestamp) -> TCPConnectionInfo {
         let flags = segment.flags
         let client: Endpoint, server: Endpoint, roleSource: RoleSource
         if flags.contains(.syn) && !flags.contains(.ack) {

@@ -103,19 +103,26 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     /// Feeds one decoded segment. Packets must come in capture order.
     @inlinable
     public mutating func process(_ segment: TCPSegment, frame: Int, timestamp: Timestamp) {
+        process(segment.header, in: segment.payload, frame: frame, timestamp: timestamp)
+    }
+
+    /// Feeds one segment by its header and the bytes its `payloadRange` indexes (the frame it was decoded
+    /// from): the payload is cut from them only when there is one. Packets must come in capture order.
+    @inlinable
+    public mutating func process(_ header: TCPHeader, in bytes: ArraySlice<UInt8>, frame: Int, timestamp: Timestamp) {
         let now = core.advanceClock(to: timestamp)
-        let (key, side) = ConnectionKey.of(segment.source, segment.destination)
+        let (key, side) = ConnectionKey.of(header.source, header.destination)
         if let ref = core.lookUpAndTouch(key) {
             if ReassemblyCore.isLive(ref) {
-                if processLive(ref >> 1, segment, side: side, frame: frame, timestamp: timestamp, now: now) {
+                if processLive(ref >> 1, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now) {
                     leave(ref >> 1, reason: .closed)
-                    open(segment, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
+                    open(header, bytes, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
                 }
-            } else if core.processTombstone(ref >> 1, flags: segment.flags, side: side, now: now) {
-                open(segment, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
+            } else if core.processTombstone(ref >> 1, flags: header.flags, side: side, now: now) {
+                open(header, bytes, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
             }
         } else {
-            open(segment, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
+            open(header, bytes, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
         }
         expireIdle()
     }
@@ -169,10 +176,10 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     // sink closure changes a handler in place while the core changes itself: no copy, no exclusivity conflict.
 
     @inlinable
-    static func process(_ slot: Int, _ segment: TCPSegment, side: Side, frame: Int, timestamp: Timestamp,
-                        now: Timestamp, _ core: inout ReassemblyCore,
+    static func process(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
+                        timestamp: Timestamp, now: Timestamp, _ core: inout ReassemblyCore,
                         _ handlers: inout [Handler]) -> LiveConnection.Outcome {
-        core.processLive(slot, segment, side: side, frame: frame, timestamp: timestamp, now: now) { event, info in
+        core.processLive(slot, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now) { event, info in
             handlers[slot].handle(event, connection: info)
         }
     }
@@ -185,9 +192,9 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     /// Runs the packet through a live connection and acts on the outcome; true when the packet starts a new
     /// connection on the same ports (the caller closes this one and opens the next).
     @inlinable
-    mutating func processLive(_ slot: Int, _ segment: TCPSegment, side: Side, frame: Int,
+    mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
                               timestamp: Timestamp, now: Timestamp) -> Bool {
-        let outcome = Self.process(slot, segment, side: side, frame: frame, timestamp: timestamp, now: now,
+        let outcome = Self.process(slot, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now,
                                    &core, &handlers)
         switch outcome {
         case .open: return false
@@ -201,14 +208,14 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     /// Starts a connection with its first packet, unless the packet is a late one of a closed connection that
     /// the table has forgotten since.
     @inlinable
-    mutating func open(_ segment: TCPSegment, key: ConnectionKey, side: Side, frame: Int,
+    mutating func open(_ header: TCPHeader, _ bytes: ArraySlice<UInt8>, key: ConnectionKey, side: Side, frame: Int,
                        timestamp: Timestamp, now: Timestamp) {
-        guard !core.isLatePacketOfForgottenConnection(key, flags: segment.flags, now: now) else { return }
+        guard !core.isLatePacketOfForgottenConnection(key, flags: header.flags, now: now) else { return }
         while core.isFull { evictOldest() }
-        let info = ReassemblyCore.connectionInfo(for: segment, frame: frame, timestamp: timestamp)
+        let info = ReassemblyCore.connectionInfo(for: header, frame: frame, timestamp: timestamp)
         handlers.append(makeHandler(info))
         core.insertLive(key: key, info: info, now: now)
-        _ = processLive(core.liveCount - 1, segment, side: side, frame: frame, timestamp: timestamp, now: now)
+        _ = processLive(core.liveCount - 1, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now)
     }
 
     /// Removes a live connection and its handler (the last slot moves into `slot`, in both arrays).
