@@ -43,8 +43,13 @@ struct AnalyzeCommand: ParsableCommand {
         // Streamed as it is rendered. A reader that went away (`| head`) is not an error, as with printOut:
         // the exit status still tells what the capture showed.
         ReportRenderer.write(report, as: format, toolVersion: TLSDiag.version, to: StandardOutput())
-        if report.anyFailed {
-            throw ExitCode(1)
+        // All that is left is to end the process (the report went out with write(2); the spill file, if any,
+        // was unlinked when made). Exiting here spares freeing every connection's report and the trust store
+        // one allocation at a time, for the system to take the memory back anyway: about 1.5% of the CPU on
+        // a 10,000-connection capture. The lifetimes are extended so that the optimizer does not free them
+        // before the call.
+        withExtendedLifetime((report, options)) {
+            endProcess(status: report.anyFailed ? 1 : 0)
         }
     }
 }

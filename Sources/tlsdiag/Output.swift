@@ -47,6 +47,11 @@ func printError(_ text: String) {
     Terminal.write(text + "\n", to: STDERR_FILENO)
 }
 
+/// Ends the process with `status` (the C library's `exit`, which a command's own `exit(withError:)` hides).
+func endProcess(status: Int32) -> Never {
+    exit(status)
+}
+
 /// A one-line error on stderr and exit status 2, per the report contract.
 func fail(_ message: String) -> Never {
     printError("tlsdiag: \(message)")
