@@ -239,6 +239,10 @@ struct LiveConnection {
         info.lastFrame = frame
         info.lastTimestamp = timestamp
         info.packets += 1
+        if flags == .ack, isBareAcknowledgment(segment, from: side) {
+            if ignored { return .ignored }
+            return a.finDelivered && b.finDelivered ? .closed : .open
+        }
 
         // The peer acknowledged bytes of the other direction that the capture does not have: note it, and give
         // them up at that direction's next packet if it does not bring them (captures do reorder an ACK before
@@ -310,6 +314,18 @@ struct LiveConnection {
         deliverFINIfReady(side.other, sink)  // the handler may have stopped that direction's payload meanwhile
         if ignored { return .ignored }
         return a.finDelivered && b.finDelivered ? .closed : .open
+    }
+
+    /// Whether a segment with only the ACK flag changes nothing below: no payload, its direction already
+    /// started with nothing buffered or acknowledged unseen, and nothing (buffered bytes, a FIN) waiting in the
+    /// other direction for an acknowledgment to settle. Most packets of a capture are such ACKs, and they then
+    /// skip the checks `process` makes for every other segment.
+    @inline(__always)
+    private func isBareAcknowledgment(_ segment: TCPHeader, from side: Side) -> Bool {
+        let half = side == .a ? a : b
+        let other = side == .a ? b : a
+        return segment.payloadRange.isEmpty && segment.missingPayloadBytes == 0 && half.started
+            && half.bufferedSegments == 0 && half.acknowledgedEnd == nil && !other.hasWaiting
     }
 
     /// Puts a segment's bytes in order: retransmitted parts are dropped, in-order bytes delivered at once (the
