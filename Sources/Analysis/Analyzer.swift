@@ -265,10 +265,13 @@ public struct Analyzer {
 
     /// What the connection's certificates say (cached by chain, SNI and server).
     private mutating func findings(for observation: ConnectionObservation) -> CertificateFindings {
-        let chain = certificates.chain(observation.serverCertificates)
         let time = observation.serverCertificateAt?.timestamp ?? observation.first.timestamp
+        // Most connections show no certificate (TLS 1.3 encrypts it).
+        guard !observation.serverCertificates.isEmpty else { return CertificateFindings(noCertificatesAt: time) }
+        let chain = certificates.chain(observation.serverCertificates)
         let trust = chain.summaries.isEmpty ? nil : options.trustStore.map { certificates.trust($0, chain, at: time) }
-        return certificates.findings(chain, sni: observation.clientHello?.serverName, server: observation.server.address,
-                                     captureTime: time, trust: trust)
+        // Read in place: `clientHello` copies the whole hello for its name.
+        let sni = observation.clientHellos.isEmpty ? nil : observation.clientHellos[0].hello.serverName
+        return certificates.findings(chain, sni: sni, server: observation.server.address, captureTime: time, trust: trust)
     }
 }

@@ -7,13 +7,18 @@ import Diagnosis
 /// Bounded: when full it starts over rather than grow.
 struct CertificateCache {
     private var parsed: [DERKey: Parsed] = [:]
-    /// The number the next certificate parsed gets. Never reset (not even when the cache starts over), so a
-    /// number names one certificate: the chain caches are keyed by numbers, hashed and compared far faster
-    /// than SHA-256 fingerprints in hex.
-    private var nextNumber = 0
+    /// Whole chains as served: most connections of a capture get a chain seen before, found with one lookup
+    /// instead of one per certificate (and no arrays built).
+    private var chains: [ChainKey: Chain] = [:]
+    /// The number the next chain built gets. Never reset (not even when the cache starts over), so a number
+    /// names one chain: the trust and findings caches are keyed by it, hashed and compared far faster than
+    /// the certificates.
+    private var nextChainNumber = 0
     private var verdicts: [TrustKey: TrustVerdict] = [:]
     private var findings: [FindingsKey: CachedFindings] = [:]
     static let capacity = 4096
+    /// Chains hold their certificates' bytes (a chain can be tens of kB): fewer of them.
+    static let chainCapacity = 1024
 
     /// DER bytes as a dictionary key, looked up once per certificate per connection. `[UInt8]` would hash and
     /// compare byte by byte (about 10,000 instructions for a 1.2 KB certificate): this hashes the length and
@@ -22,7 +27,11 @@ struct CertificateCache {
     private struct DERKey: Hashable {
         var der: [UInt8]
 
-        func hash(into hasher: inout Hasher) {
+        func hash(into hasher: inout Hasher) { Self.combine(der, into: &hasher) }
+
+        static func == (lhs: DERKey, rhs: DERKey) -> Bool { same(lhs.der, rhs.der) }
+
+        static func combine(_ der: [UInt8], into hasher: inout Hasher) {
             hasher.combine(der.count)
             der.withUnsafeBytes { bytes in
                 var tail: (UInt64, UInt64) = (0, 0)
@@ -33,10 +42,12 @@ struct CertificateCache {
             }
         }
 
-        static func == (lhs: DERKey, rhs: DERKey) -> Bool {
-            guard lhs.der.count == rhs.der.count else { return false }
-            return lhs.der.withUnsafeBytes { a in
-                rhs.der.withUnsafeBytes { b in
+        static func same(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+            guard lhs.count == rhs.count else { return false }
+            return lhs.withUnsafeBytes { a in
+                rhs.withUnsafeBytes { b in
+                    // The same buffer (a chain's key and a connection that got it from the same place).
+                    if a.baseAddress == b.baseAddress { return true }
                     // Four words at a time, their differences or'ed: one branch per 32 bytes.
                     var offset = 0
                     func difference(_ offset: Int) -> UInt64 {
@@ -61,41 +72,54 @@ struct CertificateCache {
         }
     }
 
-    private struct Parsed {
-        var number: Int
-        var result: Result<CertificateSummary, CertificateAnalysisError>
+    /// A served chain's DER certificates, hashed and compared as `DERKey` does each of them.
+    private struct ChainKey: Hashable {
+        var ders: [[UInt8]]
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(ders.count)
+            for der in ders { DERKey.combine(der, into: &hasher) }
+        }
+
+        static func == (lhs: ChainKey, rhs: ChainKey) -> Bool {
+            guard lhs.ders.count == rhs.ders.count else { return false }
+            for index in lhs.ders.indices where !DERKey.same(lhs.ders[index], rhs.ders[index]) { return false }
+            return true
+        }
     }
 
+    private typealias Parsed = Result<CertificateSummary, CertificateAnalysisError>
+
     /// A connection's certificates: the summaries of those that parsed, the warnings for those that did not,
-    /// and the certificates' numbers (`nextNumber`), the key of the chain caches.
+    /// and the chain's number (`nextChainNumber`; -1 for no certificate), the key of the trust and findings caches.
     struct Chain {
         var summaries: [CertificateSummary] = []
         var unreadable: [String] = []
-        var numbers: [Int] = []
+        var number = -1
     }
 
     private struct TrustKey: Hashable {
-        var numbers: [Int]
+        var chain: Int
         /// Validity only changes at day granularity for practical purposes; keying by day keeps the cache useful.
         var day: Int64
     }
 
-    /// What `CertificateFindings` depends on besides the capture time.
+    /// What `CertificateFindings` depends on besides the capture time (the unreadable certificates' warnings
+    /// come with the chain).
     private struct FindingsKey: Hashable {
-        var numbers: [Int]
-        var unreadable: [String]
+        var chain: Int
         var sni: String?
         var server: IPAddress
     }
 
-    private struct CachedFindings {
+    fileprivate struct CachedFindings {
         var findings: CertificateFindings
         var validity: [ValidityAtTime]
     }
 
     /// How one certificate's dates compare with a capture time: the three comparisons `CertificateFindings`
     /// makes. Findings computed at one time hold at any other time that compares the same way.
-    private struct ValidityAtTime: Hashable {
+    fileprivate struct ValidityAtTime: Hashable {
         var expired: Bool
         var notYetValid: Bool
         var expiringSoon: Bool
@@ -110,24 +134,26 @@ struct CertificateCache {
 
     /// The connection's certificates, each parsed once while the cache holds it.
     mutating func chain(_ ders: [[UInt8]]) -> Chain {
-        var chain = Chain()
-        guard !ders.isEmpty else { return chain }
+        guard !ders.isEmpty else { return Chain() }
+        let key = ChainKey(ders: ders)
+        if let cached = chains[key] { return cached }
+        var chain = Chain(number: nextChainNumber)
+        nextChainNumber += 1
         chain.summaries.reserveCapacity(ders.count)
-        chain.numbers.reserveCapacity(ders.count)
         for (index, der) in ders.enumerated() {
             let key = DERKey(der: der)
-            let entry = parsed[key] ?? parse(key)
-            chain.numbers.append(entry.number)
-            switch entry.result {
+            switch parsed[key] ?? parse(key) {
             case .success(let summary): chain.summaries.append(summary)
             case .failure(let error): chain.unreadable.append("certificate \(index + 1) of the server's chain could not be read: \(error)")
             }
         }
+        if chains.count >= Self.chainCapacity { chains.removeAll(keepingCapacity: true) }
+        chains[key] = chain
         return chain
     }
 
     private mutating func parse(_ key: DERKey) -> Parsed {
-        let result: Result<CertificateSummary, CertificateAnalysisError>
+        let result: Parsed
         do {
             result = .success(try CertificateSummary(derEncoded: key.der))
         } catch let error as CertificateAnalysisError {
@@ -135,15 +161,13 @@ struct CertificateCache {
         } catch {
             result = .failure(CertificateAnalysisError(code: .notACertificate, detail: "\(error)"))
         }
-        let entry = Parsed(number: nextNumber, result: result)
-        nextNumber += 1
         if parsed.count >= Self.capacity { parsed.removeAll(keepingCapacity: true) }
-        parsed[key] = entry
-        return entry
+        parsed[key] = result
+        return result
     }
 
     mutating func trust(_ store: TrustStore, _ chain: Chain, at time: Timestamp) -> TrustVerdict {
-        let key = TrustKey(numbers: chain.numbers, day: time.seconds / 86_400)
+        let key = TrustKey(chain: chain.number, day: time.seconds / 86_400)
         if let cached = verdicts[key] { return cached }
         let verdict = store.evaluate(served: chain.summaries, at: time)
         if verdicts.count >= Self.capacity { verdicts.removeAll(keepingCapacity: true) }
@@ -156,21 +180,33 @@ struct CertificateCache {
     /// while the capture time compares the same way with every certificate's dates.
     mutating func findings(_ chain: Chain, sni: String?, server: IPAddress, captureTime: Timestamp,
                            trust: TrustVerdict?) -> CertificateFindings {
-        let summaries = chain.summaries, unreadable = chain.unreadable
+        let summaries = chain.summaries
         guard !summaries.isEmpty else {
-            return CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni, captureTime: captureTime, trust: trust)
+            return CertificateFindings(summaries: summaries, unreadable: chain.unreadable, sni: sni, captureTime: captureTime, trust: trust)
         }
-        let key = FindingsKey(numbers: chain.numbers, unreadable: unreadable, sni: sni, server: server)
-        let validity = summaries.map { ValidityAtTime($0, at: captureTime) }
-        if let cached = findings[key], cached.validity == validity {
+        let key = FindingsKey(chain: chain.number, sni: sni, server: server)
+        if let cached = findings[key], cached.holds(for: summaries, at: captureTime) {
             var result = cached.findings
             result.trust = trust
             result.captureTime = captureTime
             return result
         }
-        let result = CertificateFindings(summaries: summaries, unreadable: unreadable, sni: sni, captureTime: captureTime, trust: trust)
+        let result = CertificateFindings(summaries: summaries, unreadable: chain.unreadable, sni: sni,
+                                         captureTime: captureTime, trust: trust)
         if findings.count >= Self.capacity { findings.removeAll(keepingCapacity: true) }
-        findings[key] = CachedFindings(findings: result, validity: validity)
+        findings[key] = CachedFindings(findings: result, validity: summaries.map { ValidityAtTime($0, at: captureTime) })
         return result
+    }
+}
+
+extension CertificateCache.CachedFindings {
+    /// The dates of `summaries` (the chain these findings were computed for) compare with `time` as they did then.
+    /// (A loop, not an array of comparisons to compare: this runs for every connection with certificates.)
+    func holds(for summaries: [CertificateSummary], at time: Timestamp) -> Bool {
+        guard summaries.count == validity.count else { return false }
+        for index in summaries.indices where CertificateCache.ValidityAtTime(summaries[index], at: time) != validity[index] {
+            return false
+        }
+        return true
     }
 }

@@ -20,12 +20,33 @@ public struct CertificateFindings: Sendable {
         self.summaries = summaries
         self.unreadable = unreadable
         self.trust = trust
-        self.chain = summaries.isEmpty ? nil : ChainAnalysis(served: summaries)
-        if let leaf = summaries.first {
-            hostname = sni.map { HostnameMatcher.match(hostname: $0, certificate: leaf) }
-            interceptionProduct = summaries.lazy.compactMap { InterceptionProducts.product(issuing: $0) }.first
-        }
         self.captureTime = captureTime
+        guard let leaf = summaries.first else {
+            chain = nil
+            hostname = nil
+            interceptionProduct = nil
+            return
+        }
+        chain = ChainAnalysis(served: summaries)
+        hostname = sni.map { HostnameMatcher.match(hostname: $0, certificate: leaf) }
+        interceptionProduct = summaries.lazy.compactMap { InterceptionProducts.product(issuing: $0) }.first
+    }
+
+    /// No certificate seen (most connections: TLS 1.3 encrypts it).
+    public init(noCertificatesAt captureTime: Timestamp) {
+        self.init(summaries: [], unreadable: [], chain: nil, hostname: nil, captureTime: captureTime, trust: nil,
+                  interceptionProduct: nil)
+    }
+
+    private init(summaries: [CertificateSummary], unreadable: [String], chain: ChainAnalysis?, hostname: HostnameMatch?,
+                 captureTime: Timestamp, trust: TrustVerdict?, interceptionProduct: String?) {
+        self.summaries = summaries
+        self.unreadable = unreadable
+        self.chain = chain
+        self.hostname = hostname
+        self.captureTime = captureTime
+        self.trust = trust
+        self.interceptionProduct = interceptionProduct
     }
 
     public var leaf: CertificateSummary? { summaries.first }

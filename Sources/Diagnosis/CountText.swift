@@ -2,6 +2,8 @@
 public enum CountText {
     /// `2,114`
     public static func grouped(_ value: Int) -> String {
+        // Most counts need no comma: no walk over the digits.
+        if value > -1000, value < 1000 { return String(value) }
         let digits = String(value.magnitude)
         var out = ""
         for (index, digit) in digits.enumerated() {

@@ -95,11 +95,12 @@ public struct Diagnoser {
     /// `report`, naming the observation would copy it. Filled in place: a large struct returned is copied.)
     private func addFacts(to report: inout ConnectionReport) {
         let o = observation
-        if let hello = o.clientHello {
-            report.sni = hello.serverName
-            report.offeredVersions = hello.offeredVersions
-            report.offeredCipherSuites = hello.cipherSuites
-            report.alpnOffered = hello.alpnProtocols
+        // Read in place: `clientHello` copies the hello (retaining its arrays) for a few of its fields.
+        if !o.clientHellos.isEmpty {
+            report.sni = o.clientHellos[0].hello.serverName
+            report.offeredVersions = o.clientHellos[0].hello.offeredVersions
+            report.offeredCipherSuites = o.clientHellos[0].hello.cipherSuites
+            report.alpnOffered = o.clientHellos[0].hello.alpnProtocols
         }
         // Read in place: `serverHello` copies the hello (retaining its arrays) for a few of its fields.
         if let chosen = o.chosenServerHelloIndex {
@@ -144,24 +145,28 @@ public struct Diagnoser {
         let o = observation
         let cutoff = progress.decisiveAlert?.at.frame ?? Int.max
         let isTLS13 = o.isTLS13
-        let lastStep = o.timeline.last {
+        let timeline = o.timeline
+        // An index, its entry read in place: `last(where:)` copied every entry it looked at.
+        let lastStep = timeline.indices.last { index in
+            let kind = timeline[index].kind, frame = timeline[index].frame
             // The decisive alert's own record (TLS 1.3: an alert-sized encrypted record) is not a step.
             // In TLS 1.3, ChangeCipherSpec is only middlebox camouflage (RFC 8446 §D.4): not a step.
-            ($0.kind == .handshakeMessage || $0.kind == .encrypted || ($0.kind == .changeCipherSpec && !isTLS13))
-                && ($0.frame < cutoff || ($0.frame == cutoff && $0.kind != .encrypted))
+            return (kind == .handshakeMessage || kind == .encrypted || (kind == .changeCipherSpec && !isTLS13))
+                && (frame < cutoff || (frame == cutoff && kind != .encrypted))
         }
-        guard let last = lastStep else {
+        guard let lastStep else {
             if o.clientSYN != nil && o.serverSYNACK == nil { return "TCP handshake" }
             return o.notTLS != nil ? "first bytes" : "before ClientHello"
         }
-        if o.isTLS13, last.kind == .encrypted {
-            return last.from == .server ? "after the server's encrypted handshake flight" : "after the client's Finished"
+        let from = timeline[lastStep].from, message = timeline[lastStep].message
+        if o.isTLS13, timeline[lastStep].kind == .encrypted {
+            return from == .server ? "after the server's encrypted handshake flight" : "after the client's Finished"
         }
-        if last.kind == .encrypted { return "after \(last.from.rawValue) Finished" }
-        if last.message == "Certificate" || last.message == "ChangeCipherSpec" || last.message == "Finished" {
-            return "after \(last.from.rawValue) \(last.message)"
+        if timeline[lastStep].kind == .encrypted { return "after \(from.rawValue) Finished" }
+        if message == "Certificate" || message == "ChangeCipherSpec" || message == "Finished" {
+            return "after \(from.rawValue) \(message)"
         }
-        return "after \(last.message)"
+        return "after \(message)"
     }
 
     func warnings(verdict: Verdict) -> [String] {
@@ -180,15 +185,18 @@ public struct Diagnoser {
             result.append("timeline shortened: \(CountText.plural(o.timelineDropped, "later event")) not listed")
         }
         if !o.rolesFromHandshake { result.append("the capture starts after the TCP handshake; client and server were inferred") }
+        // Most connections show no certificate, and so have none of the warnings below.
+        guard !certificates.summaries.isEmpty || !certificates.unreadable.isEmpty else { return result }
         // Most connections have no such warnings: appending an empty array is a call for nothing.
         if !certificates.unreadable.isEmpty { result += certificates.unreadable }
         for cert in certificates.expiringSoon {
             result.append("certificate \(cert.subject) expires \(cert.notAfter.date), within 14 days of the capture")
         }
-        if verdict.cause != .hostnameMismatch, let cn = certificates.commonNameOnly {
+        // The certificate's facts first: a cause compares as a string.
+        if let cn = certificates.commonNameOnly, verdict.cause != .hostnameMismatch {
             result.append("the certificate names \(cn) only in its CN, without subjectAltName: Go, Chrome and Python 3.7+ reject it")
         }
-        if verdict.cause == .ok, let mismatch = certificates.hostnameMismatch, let sni = o.clientHello?.serverName {
+        if let mismatch = certificates.hostnameMismatch, verdict.cause == .ok, let sni = o.clientHello?.serverName {
             result.append("the certificate does not cover \(sni) (it covers \(CountText.list(mismatch))), yet the client went on")
         }
         if verdict.cause == .ok, let expired = certificates.expired {
