@@ -158,17 +158,21 @@ extension ServerHello {
         self = hello
     }
 
+    /// The same random as a `HelloRandom`, to compare with the one a hello holds.
+    private static let helloRetryRequestMarker = HelloRandom(helloRetryRequestRandom[...])
+
+    // Read by index, as the ClientHello is (ClientHelloParsing.swift): no slice per field.
     private mutating func read(_ body: ArraySlice<UInt8>) throws(TLSParseError) {
-        var cursor = ByteCursor(body)
-        guard let version = cursor.readInteger(as: UInt16.self), let random = cursor.readSlice(length: 32) else {
+        var reader = BodyReader(body)
+        guard let version = reader.readUInt16(), let random = reader.readRange(length: 32) else {
             throw malformedHandshake("ServerHello of \(body.count) bytes ends inside version and random")
         }
         legacyVersion = ProtocolVersion(rawValue: version)
-        randomBytes = HelloRandom(random)
-        isHelloRetryRequest = random.elementsEqual(Self.helloRetryRequestRandom)
+        randomBytes = HelloRandom(body[random])
+        isHelloRetryRequest = randomBytes == Self.helloRetryRequestMarker
         let isEarlyDraft = version >> 8 == 0x7f && version & 0xff < 22
         if !isEarlyDraft {
-            guard let sessionID = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
+            guard let sessionID = reader.readUInt8PrefixedRange() else {
                 throw malformedHandshake("ServerHello legacy_session_id_echo length exceeds the message")
             }
             guard sessionID.count <= 32 else {
@@ -176,60 +180,61 @@ extension ServerHello {
             }
             sessionIDLength = sessionID.count
         }
-        guard let suite = cursor.readInteger(as: UInt16.self) else {
+        guard let suite = reader.readUInt16() else {
             throw malformedHandshake("ServerHello ends before cipher_suite")
         }
         cipherSuite = CipherSuite(rawValue: suite)
         if !isEarlyDraft {
-            guard let compression = cursor.readInteger(as: UInt8.self) else {
+            guard let compression = reader.readUInt8() else {
                 throw malformedHandshake("ServerHello ends before legacy_compression_method")
             }
             compressionMethod = compression
         }
-        if cursor.isEmpty { return }
-        guard let extensionBlock = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
+        if reader.isEmpty { return }
+        guard let extensionBlock = reader.readUInt16PrefixedRange() else {
             throw malformedHandshake("ServerHello extensions length exceeds the message")
         }
-        guard cursor.isEmpty else {
-            throw malformedHandshake("ServerHello has \(cursor.readableBytes) bytes after the extensions")
+        guard reader.isEmpty else {
+            throw malformedHandshake("ServerHello has \(reader.remaining) bytes after the extensions")
         }
         extensions.reserveCapacity(min(extensionBlock.count / 4, 8))
-        var reader = ExtensionReader(extensionBlock, in: "ServerHello")
-        while let (type, data) = try reader.next() {
+        var extensionReader = ExtensionReader(body[extensionBlock], in: "ServerHello")
+        while let (type, data) = try extensionReader.next() {
             extensions.append(type)
-            try apply(type, extensionBlock[data])
+            try apply(type, data, of: body)
         }
     }
 
-    private mutating func apply(_ type: ExtensionType, _ data: ArraySlice<UInt8>) throws(TLSParseError) {
-        var cursor = ByteCursor(data)
+    /// Reads the extension of `type` whose data is `data` of `body`.
+    private mutating func apply(_ type: ExtensionType, _ data: Range<Int>, of body: ArraySlice<UInt8>) throws(TLSParseError) {
+        var field = BodyReader(body, data)
         switch type {
         case .supportedVersions:
             // RFC 8446 §4.2.1: ProtocolVersion selected_version;
-            guard let version = cursor.readInteger(as: UInt16.self), cursor.isEmpty else {
+            guard let version = field.readUInt16(), field.isEmpty else {
                 throw malformedHandshake("ServerHello supported_versions is \(data.count) bytes, not 2")
             }
             selectedVersion = ProtocolVersion(rawValue: version)
         case .applicationLayerProtocolNegotiation:
-            let names = try readALPNList(data, data.startIndex..<data.endIndex, in: "ServerHello")
+            let names = try readALPNList(body, data, in: "ServerHello")
             guard names.count == 1 else {
                 throw malformedHandshake("ServerHello ALPN lists \(names.count) protocols, not 1")
             }
             alpnProtocol = names[0]
         case .keyShare, .keyShareDraft:
             // ServerHello: KeyShareEntry server_share; HelloRetryRequest: NamedGroup selected_group.
-            guard let group = cursor.readInteger(as: UInt16.self) else {
+            guard let group = field.readUInt16() else {
                 throw malformedHandshake("ServerHello key_share is \(data.count) bytes")
             }
             if !isHelloRetryRequest {
-                guard cursor.readLengthPrefixedSlice(as: UInt16.self) != nil, cursor.isEmpty else {
+                guard field.readUInt16PrefixedRange() != nil, field.isEmpty else {
                     throw malformedHandshake("ServerHello key_share key_exchange length does not match")
                 }
             }
             keyShareGroup = NamedGroup(rawValue: group)
         case .preSharedKey:
             // RFC 8446 §4.2.11: uint16 selected_identity;
-            guard cursor.readInteger(as: UInt16.self) != nil, cursor.isEmpty else {
+            guard field.readUInt16() != nil, field.isEmpty else {
                 throw malformedHandshake("ServerHello pre_shared_key is \(data.count) bytes, not 2")
             }
             acceptsPreSharedKey = true
