@@ -84,157 +84,52 @@ func readUInt16Vector<Prefix: FixedWidthInteger, Value>(
     return try uint16Values(list, field: field, as: make)
 }
 
-/// Checks what `readUInt16Vector` reads with a 2-byte prefix, for a list that is not kept: the same errors, read by
-/// index (inlined, no cursor and no slices, as it runs for two extensions of every hello).
-@inline(__always)
-func checkUInt16Vector(_ data: ArraySlice<UInt8>, field: StaticString) throws(TLSParseError) {
-    let available = data.count
-    let start = data.startIndex
-    let length = available >= 2 ? Int(data[start]) << 8 | Int(data[start + 1]) : Int.max
-    guard length <= available - 2 else { throw malformedHandshake("\(field) length exceeds its extension") }
-    guard length == available - 2 else { throw malformedHandshake("\(field) has \(available - 2 - length) trailing bytes") }
-    guard length.isMultiple(of: 2) else { throw malformedHandshake("\(field) length \(length) is odd") }
-}
-
 /// The 16-bit values of `list`, each made into a `Value` (one allocation, no intermediate array).
 @inline(__always)
 func uint16Values<Value>(
     _ list: ArraySlice<UInt8>, field: String, as make: (UInt16) -> Value
 ) throws(TLSParseError) -> [Value] {
-    guard list.count.isMultiple(of: 2) else { throw malformedHandshake("\(field) length \(list.count) is odd") }
-    var values: [Value] = []
-    values.reserveCapacity(list.count / 2)
-    var index = list.startIndex
-    while index < list.endIndex {
-        values.append(make(UInt16(list[index]) << 8 | UInt16(list[index + 1])))
-        index += 2
-    }
-    return values
+    try uint16Values(list, list.startIndex..<list.endIndex, field: field, as: make)
 }
 
-/// `opaque ProtocolName<1..2^8-1>; ProtocolName protocol_name_list<2..2^16-1>;` (RFC 7301 §3.1)
-func readALPNList(_ data: ArraySlice<UInt8>, in message: String) throws(TLSParseError) -> [String] {
-    var cursor = ByteCursor(data)
-    guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
+/// The 16-bit values at `range` of `bytes`, gathered in a temporary buffer and copied into the array at once: an
+/// `append` per value checked capacity and uniqueness for each of a ClientHello's thirty-odd suites.
+/// (`Array(unsafeUninitializedCapacity:)` would spare the copy, but allocates through unspecialized code, which
+/// costs more than it saves.)
+@inline(__always)
+func uint16Values<Value>(
+    _ bytes: ArraySlice<UInt8>, _ range: Range<Int>, field: String, as make: (UInt16) -> Value
+) throws(TLSParseError) -> [Value] {
+    guard range.count.isMultiple(of: 2) else { throw malformedHandshake("\(field) length \(range.count) is odd") }
+    let count = range.count / 2
+    let start = range.lowerBound
+    return withUnsafeTemporaryAllocation(of: Value.self, capacity: count) { buffer in
+        for index in 0..<count {
+            let at = start + 2 * index
+            buffer.initializeElement(at: index, to: make(UInt16(bytes[at]) << 8 | UInt16(bytes[at + 1])))
+        }
+        defer { _ = buffer.deinitialize() }
+        return Array(buffer)
+    }
+}
+
+/// `opaque ProtocolName<1..2^8-1>; ProtocolName protocol_name_list<2..2^16-1>;` (RFC 7301 §3.1), at `data` of `bytes`.
+func readALPNList(_ bytes: ArraySlice<UInt8>, _ data: Range<Int>, in message: String) throws(TLSParseError) -> [String] {
+    var field = BodyReader(bytes, data)
+    guard let listRange = field.readUInt16PrefixedRange(), field.isEmpty else {
         throw malformedHandshake("\(message) application_layer_protocol_negotiation list length does not match")
     }
+    var list = BodyReader(bytes, listRange)
     var names: [String] = []
     // A name takes at least 2 bytes with its length ("h2" 3, "http/1.1" 9): one allocation for the usual list.
-    names.reserveCapacity(min(max(list.readableBytes / 3, 1), 8))
+    names.reserveCapacity(min(max(list.remaining / 3, 1), 8))
     while !list.isEmpty {
-        guard let name = list.readLengthPrefixedSlice(as: UInt8.self) else {
+        guard let name = list.readUInt8PrefixedRange() else {
             throw malformedHandshake("\(message) ALPN protocol name length exceeds the list")
         }
-        names.append(String(decoding: name, as: UTF8.self))
+        names.append(String(decoding: bytes[name], as: UTF8.self))
     }
     return names
-}
-
-// MARK: - ClientHello
-
-extension ClientHello {
-    /// RFC 8446 §4.1.2 (RFC 5246 §7.4.1.2 for ≤ 1.2, where extensions may be absent):
-    ///     struct {
-    ///         ProtocolVersion legacy_version;
-    ///         Random random;
-    ///         opaque legacy_session_id<0..32>;
-    ///         CipherSuite cipher_suites<2..2^16-2>;
-    ///         opaque legacy_compression_methods<1..2^8-1>;
-    ///         Extension extensions<8..2^16-1>;
-    ///     } ClientHello;
-    init(parsing body: ArraySlice<UInt8>) throws(TLSParseError) {
-        // Filled in by a method, then moved: parsed in the initializer itself, the hello was copied once more.
-        var hello = ClientHello()
-        try hello.read(body)
-        self = hello
-    }
-
-    private mutating func read(_ body: ArraySlice<UInt8>) throws(TLSParseError) {
-        var cursor = ByteCursor(body)
-        guard let version = cursor.readInteger(as: UInt16.self), let random = cursor.readSlice(length: 32) else {
-            throw malformedHandshake("ClientHello of \(body.count) bytes ends inside version and random")
-        }
-        legacyVersion = ProtocolVersion(rawValue: version)
-        randomBytes = HelloRandom(random)
-        guard let sessionID = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
-            throw malformedHandshake("ClientHello legacy_session_id length exceeds the message")
-        }
-        guard sessionID.count <= 32 else {
-            throw malformedHandshake("ClientHello legacy_session_id length \(sessionID.count) exceeds 32")
-        }
-        sessionIDLength = sessionID.count
-        guard let suites = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
-            throw malformedHandshake("ClientHello cipher_suites length exceeds the message")
-        }
-        cipherSuites = try uint16Values(suites, field: "ClientHello cipher_suites", as: CipherSuite.init(rawValue:))
-        guard let compression = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
-            throw malformedHandshake("ClientHello legacy_compression_methods length exceeds the message")
-        }
-        // Almost every hello offers only the null method: share one array instead of allocating one per hello.
-        compressionMethods = compression.count == 1 && compression.first == 0 ? Self.nullCompressionOnly : Array(compression)
-        if cursor.isEmpty { return }  // SSL 3.0 / early TLS: no extensions block
-        guard let extensionBlock = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
-            throw malformedHandshake("ClientHello extensions length exceeds the message")
-        }
-        guard cursor.isEmpty else {
-            throw malformedHandshake("ClientHello has \(cursor.readableBytes) bytes after the extensions")
-        }
-        var reader = ExtensionReader(extensionBlock, in: "ClientHello")
-        while let (type, data) = try reader.next() {
-            extensionCount += 1
-            try apply(type, extensionBlock[data])
-        }
-    }
-
-    private static let nullCompressionOnly: [UInt8] = [0]
-
-    private mutating func apply(_ type: ExtensionType, _ data: ArraySlice<UInt8>) throws(TLSParseError) {
-        switch type {
-        case .serverName:
-            // RFC 6066 §3: struct { NameType name_type; select (name_type) { case host_name: HostName; } name; }
-            // ServerName; ServerName server_name_list<1..2^16-1>; HostName = opaque<1..2^16-1>.
-            if data.isEmpty { return }
-            var cursor = ByteCursor(data)
-            guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
-                throw malformedHandshake("ClientHello server_name list length does not match its extension")
-            }
-            while !list.isEmpty {
-                guard let nameType = list.readInteger(as: UInt8.self),
-                      let name = list.readLengthPrefixedSlice(as: UInt16.self) else {
-                    throw malformedHandshake("ClientHello server_name entry exceeds the list")
-                }
-                if nameType == 0 && serverName == nil { serverName = String(decoding: name, as: UTF8.self) }
-            }
-        case .supportedVersions:
-            // RFC 8446 §4.2.1: ProtocolVersion versions<2..254>;
-            supportedVersions = try readUInt16Vector(data, prefix: UInt8.self, field: "ClientHello supported_versions",
-                                                     as: ProtocolVersion.init(rawValue:))
-        case .applicationLayerProtocolNegotiation:
-            alpnProtocols = try readALPNList(data, in: "ClientHello")
-        // Checked, not kept: no diagnosis reads them, and keeping them was two arrays per hello.
-        case .supportedGroups:
-            // RFC 8446 §4.2.7: NamedGroup named_group_list<2..2^16-1>;
-            try checkUInt16Vector(data, field: "ClientHello supported_groups")
-        case .signatureAlgorithms:
-            try checkUInt16Vector(data, field: "ClientHello signature_algorithms")
-        case .keyShare, .keyShareDraft:
-            // RFC 8446 §4.2.8: struct { NamedGroup group; opaque key_exchange<1..2^16-1>; } KeyShareEntry;
-            // KeyShareEntry client_shares<0..2^16-1>;
-            var cursor = ByteCursor(data)
-            guard var list = cursor.readLengthPrefixedSlice(as: UInt16.self).map(ByteCursor.init), cursor.isEmpty else {
-                throw malformedHandshake("ClientHello key_share client_shares length does not match its extension")
-            }
-            while !list.isEmpty {
-                guard list.readInteger(as: UInt16.self) != nil, list.readLengthPrefixedSlice(as: UInt16.self) != nil else {
-                    throw malformedHandshake("ClientHello key_share entry exceeds client_shares")
-                }
-            }
-        case .preSharedKey: offersPreSharedKey = true
-        case .earlyData: offersEarlyData = true
-        case .sessionTicket: offersSessionTicket = !data.isEmpty
-        default: break
-        }
-    }
 }
 
 // MARK: - ServerHello
@@ -263,17 +158,21 @@ extension ServerHello {
         self = hello
     }
 
+    /// The same random as a `HelloRandom`, to compare with the one a hello holds.
+    private static let helloRetryRequestMarker = HelloRandom(helloRetryRequestRandom[...])
+
+    // Read by index, as the ClientHello is (ClientHelloParsing.swift): no slice per field.
     private mutating func read(_ body: ArraySlice<UInt8>) throws(TLSParseError) {
-        var cursor = ByteCursor(body)
-        guard let version = cursor.readInteger(as: UInt16.self), let random = cursor.readSlice(length: 32) else {
+        var reader = BodyReader(body)
+        guard let version = reader.readUInt16(), let random = reader.readRange(length: 32) else {
             throw malformedHandshake("ServerHello of \(body.count) bytes ends inside version and random")
         }
         legacyVersion = ProtocolVersion(rawValue: version)
-        randomBytes = HelloRandom(random)
-        isHelloRetryRequest = random.elementsEqual(Self.helloRetryRequestRandom)
+        randomBytes = HelloRandom(body[random])
+        isHelloRetryRequest = randomBytes == Self.helloRetryRequestMarker
         let isEarlyDraft = version >> 8 == 0x7f && version & 0xff < 22
         if !isEarlyDraft {
-            guard let sessionID = cursor.readLengthPrefixedSlice(as: UInt8.self) else {
+            guard let sessionID = reader.readUInt8PrefixedRange() else {
                 throw malformedHandshake("ServerHello legacy_session_id_echo length exceeds the message")
             }
             guard sessionID.count <= 32 else {
@@ -281,60 +180,61 @@ extension ServerHello {
             }
             sessionIDLength = sessionID.count
         }
-        guard let suite = cursor.readInteger(as: UInt16.self) else {
+        guard let suite = reader.readUInt16() else {
             throw malformedHandshake("ServerHello ends before cipher_suite")
         }
         cipherSuite = CipherSuite(rawValue: suite)
         if !isEarlyDraft {
-            guard let compression = cursor.readInteger(as: UInt8.self) else {
+            guard let compression = reader.readUInt8() else {
                 throw malformedHandshake("ServerHello ends before legacy_compression_method")
             }
             compressionMethod = compression
         }
-        if cursor.isEmpty { return }
-        guard let extensionBlock = cursor.readLengthPrefixedSlice(as: UInt16.self) else {
+        if reader.isEmpty { return }
+        guard let extensionBlock = reader.readUInt16PrefixedRange() else {
             throw malformedHandshake("ServerHello extensions length exceeds the message")
         }
-        guard cursor.isEmpty else {
-            throw malformedHandshake("ServerHello has \(cursor.readableBytes) bytes after the extensions")
+        guard reader.isEmpty else {
+            throw malformedHandshake("ServerHello has \(reader.remaining) bytes after the extensions")
         }
         extensions.reserveCapacity(min(extensionBlock.count / 4, 8))
-        var reader = ExtensionReader(extensionBlock, in: "ServerHello")
-        while let (type, data) = try reader.next() {
+        var extensionReader = ExtensionReader(body[extensionBlock], in: "ServerHello")
+        while let (type, data) = try extensionReader.next() {
             extensions.append(type)
-            try apply(type, extensionBlock[data])
+            try apply(type, data, of: body)
         }
     }
 
-    private mutating func apply(_ type: ExtensionType, _ data: ArraySlice<UInt8>) throws(TLSParseError) {
-        var cursor = ByteCursor(data)
+    /// Reads the extension of `type` whose data is `data` of `body`.
+    private mutating func apply(_ type: ExtensionType, _ data: Range<Int>, of body: ArraySlice<UInt8>) throws(TLSParseError) {
+        var field = BodyReader(body, data)
         switch type {
         case .supportedVersions:
             // RFC 8446 §4.2.1: ProtocolVersion selected_version;
-            guard let version = cursor.readInteger(as: UInt16.self), cursor.isEmpty else {
+            guard let version = field.readUInt16(), field.isEmpty else {
                 throw malformedHandshake("ServerHello supported_versions is \(data.count) bytes, not 2")
             }
             selectedVersion = ProtocolVersion(rawValue: version)
         case .applicationLayerProtocolNegotiation:
-            let names = try readALPNList(data, in: "ServerHello")
+            let names = try readALPNList(body, data, in: "ServerHello")
             guard names.count == 1 else {
                 throw malformedHandshake("ServerHello ALPN lists \(names.count) protocols, not 1")
             }
             alpnProtocol = names[0]
         case .keyShare, .keyShareDraft:
             // ServerHello: KeyShareEntry server_share; HelloRetryRequest: NamedGroup selected_group.
-            guard let group = cursor.readInteger(as: UInt16.self) else {
+            guard let group = field.readUInt16() else {
                 throw malformedHandshake("ServerHello key_share is \(data.count) bytes")
             }
             if !isHelloRetryRequest {
-                guard cursor.readLengthPrefixedSlice(as: UInt16.self) != nil, cursor.isEmpty else {
+                guard field.readUInt16PrefixedRange() != nil, field.isEmpty else {
                     throw malformedHandshake("ServerHello key_share key_exchange length does not match")
                 }
             }
             keyShareGroup = NamedGroup(rawValue: group)
         case .preSharedKey:
             // RFC 8446 §4.2.11: uint16 selected_identity;
-            guard cursor.readInteger(as: UInt16.self) != nil, cursor.isEmpty else {
+            guard field.readUInt16() != nil, field.isEmpty else {
                 throw malformedHandshake("ServerHello pre_shared_key is \(data.count) bytes, not 2")
             }
             acceptsPreSharedKey = true
