@@ -115,16 +115,16 @@ func uint16Values<Value>(
 
 /// `opaque ProtocolName<1..2^8-1>; ProtocolName protocol_name_list<2..2^16-1>;` (RFC 7301 §3.1), at `data` of `bytes`.
 func readALPNList(_ bytes: ArraySlice<UInt8>, _ data: Range<Int>, in message: String) throws(TLSParseError) -> [String] {
-    var field = BodyReader(bytes, data)
-    guard let listRange = field.readUInt16PrefixedRange(), field.isEmpty else {
+    var field = ByteCursor(bytes, range: data)
+    guard let listRange = field.readLengthPrefixedRange(as: UInt16.self), field.isEmpty else {
         throw malformedHandshake("\(message) application_layer_protocol_negotiation list length does not match")
     }
-    var list = BodyReader(bytes, listRange)
+    var list = ByteCursor(bytes, range: listRange)
     var names: [String] = []
     // A name takes at least 2 bytes with its length ("h2" 3, "http/1.1" 9): one allocation for the usual list.
-    names.reserveCapacity(min(max(list.remaining / 3, 1), 8))
+    names.reserveCapacity(min(max(list.readableBytes / 3, 1), 8))
     while !list.isEmpty {
-        guard let name = list.readUInt8PrefixedRange() else {
+        guard let name = list.readLengthPrefixedRange(as: UInt8.self) else {
             throw malformedHandshake("\(message) ALPN protocol name length exceeds the list")
         }
         names.append(String(decoding: bytes[name], as: UTF8.self))
@@ -163,8 +163,8 @@ extension ServerHello {
 
     // Read by index, as the ClientHello is (ClientHelloParsing.swift): no slice per field.
     private mutating func read(_ body: ArraySlice<UInt8>) throws(TLSParseError) {
-        var reader = BodyReader(body)
-        guard let version = reader.readUInt16(), let random = reader.readRange(length: 32) else {
+        var reader = ByteCursor(body)
+        guard let version = reader.readInteger(as: UInt16.self), let random = reader.readRange(length: 32) else {
             throw malformedHandshake("ServerHello of \(body.count) bytes ends inside version and random")
         }
         legacyVersion = ProtocolVersion(rawValue: version)
@@ -172,7 +172,7 @@ extension ServerHello {
         isHelloRetryRequest = randomBytes == Self.helloRetryRequestMarker
         let isEarlyDraft = version >> 8 == 0x7f && version & 0xff < 22
         if !isEarlyDraft {
-            guard let sessionID = reader.readUInt8PrefixedRange() else {
+            guard let sessionID = reader.readLengthPrefixedRange(as: UInt8.self) else {
                 throw malformedHandshake("ServerHello legacy_session_id_echo length exceeds the message")
             }
             guard sessionID.count <= 32 else {
@@ -180,22 +180,22 @@ extension ServerHello {
             }
             sessionIDLength = sessionID.count
         }
-        guard let suite = reader.readUInt16() else {
+        guard let suite = reader.readInteger(as: UInt16.self) else {
             throw malformedHandshake("ServerHello ends before cipher_suite")
         }
         cipherSuite = CipherSuite(rawValue: suite)
         if !isEarlyDraft {
-            guard let compression = reader.readUInt8() else {
+            guard let compression = reader.readInteger(as: UInt8.self) else {
                 throw malformedHandshake("ServerHello ends before legacy_compression_method")
             }
             compressionMethod = compression
         }
         if reader.isEmpty { return }
-        guard let extensionBlock = reader.readUInt16PrefixedRange() else {
+        guard let extensionBlock = reader.readLengthPrefixedRange(as: UInt16.self) else {
             throw malformedHandshake("ServerHello extensions length exceeds the message")
         }
         guard reader.isEmpty else {
-            throw malformedHandshake("ServerHello has \(reader.remaining) bytes after the extensions")
+            throw malformedHandshake("ServerHello has \(reader.readableBytes) bytes after the extensions")
         }
         extensions.reserveCapacity(min(extensionBlock.count / 4, 8))
         var extensionReader = ExtensionReader(body[extensionBlock], in: "ServerHello")
@@ -207,11 +207,11 @@ extension ServerHello {
 
     /// Reads the extension of `type` whose data is `data` of `body`.
     private mutating func apply(_ type: ExtensionType, _ data: Range<Int>, of body: ArraySlice<UInt8>) throws(TLSParseError) {
-        var field = BodyReader(body, data)
+        var field = ByteCursor(body, range: data)
         switch type {
         case .supportedVersions:
             // RFC 8446 §4.2.1: ProtocolVersion selected_version;
-            guard let version = field.readUInt16(), field.isEmpty else {
+            guard let version = field.readInteger(as: UInt16.self), field.isEmpty else {
                 throw malformedHandshake("ServerHello supported_versions is \(data.count) bytes, not 2")
             }
             selectedVersion = ProtocolVersion(rawValue: version)
@@ -223,18 +223,18 @@ extension ServerHello {
             alpnProtocol = names[0]
         case .keyShare, .keyShareDraft:
             // ServerHello: KeyShareEntry server_share; HelloRetryRequest: NamedGroup selected_group.
-            guard let group = field.readUInt16() else {
+            guard let group = field.readInteger(as: UInt16.self) else {
                 throw malformedHandshake("ServerHello key_share is \(data.count) bytes")
             }
             if !isHelloRetryRequest {
-                guard field.readUInt16PrefixedRange() != nil, field.isEmpty else {
+                guard field.readLengthPrefixedRange(as: UInt16.self) != nil, field.isEmpty else {
                     throw malformedHandshake("ServerHello key_share key_exchange length does not match")
                 }
             }
             keyShareGroup = NamedGroup(rawValue: group)
         case .preSharedKey:
             // RFC 8446 §4.2.11: uint16 selected_identity;
-            guard field.readUInt16() != nil, field.isEmpty else {
+            guard field.readInteger(as: UInt16.self) != nil, field.isEmpty else {
                 throw malformedHandshake("ServerHello pre_shared_key is \(data.count) bytes, not 2")
             }
             acceptsPreSharedKey = true
