@@ -19,6 +19,15 @@ struct CertificateCache {
     static let capacity = 4096
     /// Chains hold their certificates' bytes (a chain can be tens of kB): fewer of them.
     static let chainCapacity = 1024
+    /// The certificate bytes each of the two DER-keyed caches may hold (a handshake message, and so a
+    /// certificate or chain, may be up to 1 MB): past it the cache starts over, so that a hostile capture of
+    /// large distinct certificates cannot make memory grow with the capture.
+    static let byteCapacity = 16 << 20
+    /// DER bytes held as keys of `parsed` and of `chains`.
+    private var parsedBytes = 0
+    private var chainBytes = 0
+    /// Certificate bytes held as keys, by both caches.
+    var bytesHeld: Int { parsedBytes + chainBytes }
 
     /// DER bytes as a dictionary key, looked up once per certificate per connection. `[UInt8]` would hash and
     /// compare byte by byte (about 10,000 instructions for a 1.2 KB certificate): this hashes the length and
@@ -147,8 +156,13 @@ struct CertificateCache {
             case .failure(let error): chain.unreadable.append("certificate \(index + 1) of the server's chain could not be read: \(error)")
             }
         }
-        if chains.count >= Self.chainCapacity { chains.removeAll(keepingCapacity: true) }
+        let bytes = ders.reduce(0) { $0 + $1.count }
+        if chains.count >= Self.chainCapacity || chainBytes + bytes > Self.byteCapacity {
+            chains.removeAll(keepingCapacity: true)
+            chainBytes = 0
+        }
         chains[key] = chain
+        chainBytes += bytes
         return chain
     }
 
@@ -161,8 +175,12 @@ struct CertificateCache {
         } catch {
             result = .failure(CertificateAnalysisError(code: .notACertificate, detail: "\(error)"))
         }
-        if parsed.count >= Self.capacity { parsed.removeAll(keepingCapacity: true) }
+        if parsed.count >= Self.capacity || parsedBytes + key.der.count > Self.byteCapacity {
+            parsed.removeAll(keepingCapacity: true)
+            parsedBytes = 0
+        }
         parsed[key] = result
+        parsedBytes += key.der.count
         return result
     }
 
