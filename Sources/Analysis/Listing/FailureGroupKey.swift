@@ -14,7 +14,9 @@ public struct FailureGroupKey: Hashable, Sendable {
     /// and JSON have them all), so a thousand identical failures do not bury the others.
     public static let fullReportsPerGroup = 3
 
-    public init(_ report: ConnectionReport) {
+    /// Borrowing: an initializer takes its arguments owned, so the caller copied the whole report (a score of
+    /// strings and arrays) for the four fields read here.
+    public init(_ report: borrowing ConnectionReport) {
         server = report.server
         sni = report.sni
         sawClientHello = HandshakeEnding.sawClientHello(report)

@@ -41,7 +41,7 @@ public struct HandshakeEnding: Hashable, Sendable {
         self.stage = stage
     }
 
-    public init(_ report: ConnectionReport) {
+    public init(_ report: borrowing ConnectionReport) {     // borrowing: an initializer would take a copy
         self = Self.read(report).ending
     }
 
@@ -72,9 +72,10 @@ public struct HandshakeEnding: Hashable, Sendable {
 
     /// A ClientHello was seen (even one without SNI): a failure before it is a TCP-level one.
     public static func sawClientHello(_ report: ConnectionReport) -> Bool {
-        report.sni != nil || !report.offeredVersions.isEmpty || report.timeline.indices.contains {
-            report.timeline[$0].message == "ClientHello"
-        }
+        if report.sni != nil || !report.offeredVersions.isEmpty { return true }
+        // The timeline, not the report, in the closure: a closure that captured the report copied it whole.
+        let timeline = report.timeline
+        return timeline.indices.contains { timeline[$0].message == "ClientHello" }
     }
 
     /// Whether `text` contains `RST`, and whether it contains `FIN`, compared as UTF-8 in one pass (TCP events

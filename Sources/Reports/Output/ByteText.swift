@@ -95,7 +95,7 @@ enum ByteText {
         }
     }
 
-    /// Up to 64 bytes of numbers and punctuation, gathered on the stack and appended at once (appending byte by
+    /// Up to 64 bytes of numbers and punctuation, written in place at the end of a stream (appending byte by
     /// byte costs more than the arithmetic).
     struct Digits {
         fileprivate var buffer: UnsafeMutableBufferPointer<UInt8>
@@ -130,10 +130,10 @@ enum ByteText {
     }
 
     private static func withDigits(to stream: inout ReportStream, _ write: (inout Digits) -> Void) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+        stream.append(upTo: 64) { buffer in
             var digits = Digits(buffer: buffer)
             write(&digits)
-            stream.append(UnsafeBufferPointer(rebasing: buffer[..<digits.count]))
+            return digits.count
         }
     }
 

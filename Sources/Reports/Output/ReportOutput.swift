@@ -107,6 +107,17 @@ struct ReportStream {
         }
     }
 
+    /// Lets `write` put up to `maximum` bytes at the end, in place, and keeps the count it returns (at most
+    /// `maximum`): numbers written there need no buffer of their own and no copy.
+    @inline(__always)
+    mutating func append(upTo maximum: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        reserve(maximum)
+        storage.withUnsafeMutablePointers { header, elements in
+            let written = write(UnsafeMutableBufferPointer(start: elements + header.pointee.count, count: maximum))
+            header.pointee.count += min(max(written, 0), maximum)
+        }
+    }
+
     @inline(__always)
     mutating func append(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
