@@ -89,10 +89,10 @@ public struct Analyzer {
     /// Feeds one captured packet, in capture order.
     public mutating func process(_ packet: CapturedPacket) {
         counters.count(packet)
-        let decoded = PacketDecoder.withCommonTCPHeader(packet.bytes, linkType: packet.linkType) { header in
+        // Decoded in place (inlined): nearly every frame is Ethernet → IPv4 → TCP.
+        if let header = PacketDecoder.commonTCPHeader(packet.bytes, linkType: packet.linkType) {
             reassembler.process(header, in: packet.bytes, frame: packet.frameNumber, timestamp: packet.timestamp)
-        }
-        if !decoded {
+        } else {
             switch PacketDecoder.decode(packet.bytes, linkType: packet.linkType) {
             case .tcp(let segment):
                 reassembler.process(segment, frame: packet.frameNumber, timestamp: packet.timestamp)

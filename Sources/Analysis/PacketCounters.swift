@@ -3,14 +3,13 @@ import Diagnosis
 
 /// Counts what the capture held and what could not be decoded, for the capture's warnings.
 struct PacketCounters {
-    private(set) var packets = 0
     private(set) var snaplenCut = 0
     private var malformedCount = 0
     private var firstMalformed: (reason: String, frame: Int)?
     private var unsupportedLinkTypes: [LinkType: Int] = [:]
 
+    /// The reader's `CaptureTally` counts the packets and their bytes: only what the warnings need is counted here.
     mutating func count(_ packet: CapturedPacket) {
-        packets += 1
         if packet.isTruncated { snaplenCut += 1 }
     }
 

@@ -49,13 +49,32 @@ public enum PacketDecoder {
 /// Ethernet II → IPv4 → TCP, the frames of nearly every capture, read in one pass over the slice (the layered
 /// decoder below costs about 900 instructions a packet in slices handed from layer to layer). Anything else,
 /// or anything unusual (options cut short, fragments, malformed lengths), returns nil and goes the general
-/// way, which decodes the frames this accepts to the same segment.
+/// way, which decodes the frames this accepts to the same segment. Inlinable, so that the per-packet path
+/// decodes in place (no call, no closure, no header stored and loaded again).
+@usableFromInline
 enum FastPath {
     /// The header fields the fast path reads, and where the payload lies (offsets from `startIndex`).
+    @usableFromInline
     struct Headers {
-        var source: UInt32, destination: UInt32, ports: UInt32, sequence: UInt32, acknowledgment: UInt32
-        var flags: UInt16, window: UInt16
-        var payloadStart: Int, payloadEnd: Int, missing: Int
+        @usableFromInline var source: UInt32, destination: UInt32, ports: UInt32, sequence: UInt32
+        @usableFromInline var acknowledgment: UInt32
+        @usableFromInline var flags: UInt16, window: UInt16
+        @usableFromInline var payloadStart: Int, payloadEnd: Int, missing: Int
+
+        @inlinable
+        init(source: UInt32, destination: UInt32, ports: UInt32, sequence: UInt32, acknowledgment: UInt32,
+             flags: UInt16, window: UInt16, payloadStart: Int, payloadEnd: Int, missing: Int) {
+            self.source = source
+            self.destination = destination
+            self.ports = ports
+            self.sequence = sequence
+            self.acknowledgment = acknowledgment
+            self.flags = flags
+            self.window = window
+            self.payloadStart = payloadStart
+            self.payloadEnd = payloadEnd
+            self.missing = missing
+        }
     }
 
     static func ethernetIPv4TCP(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
@@ -74,7 +93,7 @@ enum FastPath {
             missingPayloadBytes: h.missing)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     static func header(_ h: Headers, of bytes: ArraySlice<UInt8>) -> TCPHeader {
         let start = bytes.startIndex
         return TCPHeader(
@@ -94,7 +113,7 @@ enum FastPath {
     /// Every read is checked against `count` first (the buffer's own loads check nothing in release builds).
     /// Fields are loaded whole (one load and a byte swap each), and the reader is inlined into its callers
     /// (no headers stored and loaded again): this runs for every packet.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func read(_ b: UnsafeRawBufferPointer) -> Headers? {
         let count = b.count
         // Ethernet: destination(6) source(6) EtherType(2) = IPv4.
@@ -122,13 +141,13 @@ enum FastPath {
                        payloadStart: tcp + tcpHeaderLength, payloadEnd: datagramEnd, missing: missing)
     }
 
-    @inline(__always)
-    private static func bigEndianUInt16(_ b: UnsafeRawBufferPointer, _ offset: Int) -> UInt16 {
+    @inlinable @inline(__always)
+    static func bigEndianUInt16(_ b: UnsafeRawBufferPointer, _ offset: Int) -> UInt16 {
         UInt16(bigEndian: b.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
-    @inline(__always)
-    private static func bigEndianUInt32(_ b: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
+    @inlinable @inline(__always)
+    static func bigEndianUInt32(_ b: UnsafeRawBufferPointer, _ offset: Int) -> UInt32 {
         UInt32(bigEndian: b.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
 }
@@ -147,13 +166,14 @@ extension PacketDecoder {
 }
 
 extension PacketDecoder {
-    /// As `withCommonTCPSegment`, but hands `body` the header only, whose `payloadRange` indexes `bytes`: no
-    /// payload slice is made (and retained, and released) for a segment that may carry none.
-    public static func withCommonTCPHeader(_ bytes: ArraySlice<UInt8>, linkType: LinkType,
-                                           _ body: (TCPHeader) -> Void) -> Bool {
-        guard linkType == .ethernet, let headers = bytes.withUnsafeBytes(FastPath.read) else { return false }
-        body(FastPath.header(headers, of: bytes))
-        return true
+    /// The header of an Ethernet → IPv4 → TCP frame with nothing unusual about it, whose `payloadRange` indexes
+    /// `bytes`; nil for any other frame (then `decode` says what it is). For the per-packet path: inlined into
+    /// the caller, and plain data (no payload slice is made, retained and released for a segment that may carry
+    /// none; an optional header is dropped without the runtime calls a `DecodedPacket` costs).
+    @inlinable @inline(__always)
+    public static func commonTCPHeader(_ bytes: ArraySlice<UInt8>, linkType: LinkType) -> TCPHeader? {
+        guard linkType == .ethernet, let headers = bytes.withUnsafeBytes(FastPath.read) else { return nil }
+        return FastPath.header(headers, of: bytes)
     }
 }
 

@@ -13,11 +13,12 @@ enum Side {
 typealias EventSink = (TCPStreamEvent, TCPConnectionInfo) -> StreamHandlerDecision
 
 /// What a connection needs from the reassembler while it handles a packet.
+@usableFromInline
 struct ReassemblyContext {
     var limits: ReassemblyLimits
     var statistics = ReassemblyStatistics()
     /// Bytes buffered by all other connections, for the total cap.
-    var otherBufferedBytes = 0
+    @usableFromInline var otherBufferedBytes = 0
 }
 
 /// A connection being reassembled: both directions' state and the event logic. Not generic: the handler lives
@@ -33,13 +34,13 @@ struct LiveConnection {
     /// The handler asked to forget the connection: stop everything, the table makes it a tombstone.
     @usableFromInline var ignored = false
     var aIsClient: Bool
-    var a = HalfStream()
-    var b = HalfStream()
+    @usableFromInline var a = HalfStream()
+    @usableFromInline var b = HalfStream()
     var bufferA = OutOfOrderBuffer()
     var bufferB = OutOfOrderBuffer()
     var links = LRULinks()
     /// The reassembler's clock at the last packet (capture time, never going back).
-    var lastActivity: Timestamp
+    @usableFromInline var lastActivity: Timestamp
     var rstSeen = false
 
     init(key: ConnectionKey, info: TCPConnectionInfo, now: Timestamp) {
@@ -82,7 +83,7 @@ struct LiveConnection {
         }
     }
 
-    var bufferedBytes: Int { a.bufferedBytes + b.bufferedBytes }
+    @inlinable var bufferedBytes: Int { a.bufferedBytes + b.bufferedBytes }
 
     private mutating func syncCounters(_ side: Side) {
         let buffer = self[buffer: side]
@@ -231,6 +232,7 @@ struct LiveConnection {
     // MARK: Packets
 
     /// `bytes` holds the payload, at `segment.payloadRange`.
+    @usableFromInline
     mutating func process(_ segment: TCPHeader, _ bytes: ArraySlice<UInt8>, from side: Side, frame: Int,
                           timestamp: Timestamp, context: inout ReassemblyContext, _ sink: EventSink) -> Outcome {
         let flags = segment.flags

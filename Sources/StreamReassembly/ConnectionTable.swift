@@ -86,10 +86,11 @@ struct Tombstone {
 ///   FINs. Kept apart so that every connection ever closed does not stay until the much longer idle timeout.
 ///
 /// A slot reference is `2 * i` for `live[i]`, `2 * j + 1` for `tombstones[j]`, -1 for none.
+@usableFromInline
 struct ConnectionTable {
     enum ListName { case active, closing }
 
-    var live: [LiveConnection] = []
+    @usableFromInline var live: [LiveConnection] = []
     private(set) var tombstones: [Tombstone] = []
     private(set) var index = ConnectionIndex()
     private(set) var active = ActivityList()

@@ -3,6 +3,7 @@ import WireFormat
 /// One direction of a connection: the bytes one endpoint sends. Positions are 64-bit stream offsets, so only
 /// sequence numbers near `nextSequence` need wrap-around arithmetic. Plain data (no references), so reading it
 /// on the per-packet path costs no reference counting; the out-of-order bytes live in an `OutOfOrderBuffer`.
+@usableFromInline
 struct HalfStream {
     var started = false
     var synSeen = false
@@ -22,7 +23,7 @@ struct HalfStream {
     var finDelivered = false
     /// Mirrors of the direction's `OutOfOrderBuffer`, kept in step by `LiveConnection`.
     var bufferedSegments = 0
-    var bufferedBytes = 0
+    @usableFromInline var bufferedBytes = 0
 
     /// A FIN flag was seen (delivered or waiting behind a hole).
     var finSeen: Bool { fin != nil || finDelivered }

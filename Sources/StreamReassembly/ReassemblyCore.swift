@@ -6,10 +6,10 @@ import PacketDecoding
 /// that owns the handlers, one per live connection, at the same index as `table.live`.
 @usableFromInline
 struct ReassemblyCore {
-    var table = ConnectionTable()
-    var context: ReassemblyContext
+    @usableFromInline var table = ConnectionTable()
+    @usableFromInline var context: ReassemblyContext
     /// Out-of-order bytes held by all connections.
-    @usableFromInline private(set) var bufferedBytes = 0
+    @usableFromInline var bufferedBytes = 0
     /// Capture time as far as the packets have told it (never going back).
     @usableFromInline private(set) var clock: Timestamp?
     /// Nothing expires before the clock passes this, so most packets skip the expiry check: the earlier deadline
@@ -70,7 +70,9 @@ struct ReassemblyCore {
         return ref
     }
 
-    @usableFromInline
+    /// Inlined into the reassembler's `process` (it runs for nearly every packet): one call fewer, with its
+    /// arguments, between the packet and its connection.
+    @inlinable
     mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
                               timestamp: Timestamp, now: Timestamp, _ sink: EventSink) -> LiveConnection.Outcome {
         table.live[slot].lastActivity = now
