@@ -153,19 +153,6 @@ enum FastPath {
 }
 
 extension PacketDecoder {
-    /// Hands `body` the segment of an Ethernet → IPv4 → TCP frame with nothing unusual about it and returns
-    /// true; returns false for any other frame (then `decode` says what it is). For the per-packet path:
-    /// nearly every frame is one of these, and a `DecodedPacket` or `TCPSegment?` returned to another module
-    /// is released there through its runtime type (about 70 instructions a packet).
-    public static func withCommonTCPSegment(_ bytes: ArraySlice<UInt8>, linkType: LinkType,
-                                            _ body: (TCPSegment) -> Void) -> Bool {
-        guard linkType == .ethernet, let headers = bytes.withUnsafeBytes(FastPath.read) else { return false }
-        body(FastPath.segment(headers, of: bytes))
-        return true
-    }
-}
-
-extension PacketDecoder {
     /// The header of an Ethernet → IPv4 → TCP frame with nothing unusual about it, whose `payloadRange` indexes
     /// `bytes`; nil for any other frame (then `decode` says what it is). For the per-packet path: inlined into
     /// the caller, and plain data (no payload slice is made, retained and released for a segment that may carry

@@ -64,11 +64,13 @@ import WireFormat
         Layers(depth: 0, mayBeCut: true).decodeEthernet(bytes)
     }
 
+    /// The fast path's header, as a segment with the payload its range indexes.
     static func fast(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
-        var result: TCPSegment?
-        let taken = PacketDecoder.withCommonTCPSegment(bytes, linkType: .ethernet) { result = $0 }
-        #expect(taken == (result != nil))
-        return result
+        guard let header = PacketDecoder.commonTCPHeader(bytes, linkType: .ethernet) else { return nil }
+        return TCPSegment(source: header.source, destination: header.destination,
+                          sequenceNumber: header.sequenceNumber, acknowledgmentNumber: header.acknowledgmentNumber,
+                          flags: header.flags, window: header.window, payload: bytes[header.payloadRange],
+                          missingPayloadBytes: header.missingPayloadBytes)
     }
 
     static func expectSame(_ fast: TCPSegment, _ layered: TCPSegment) {
@@ -111,6 +113,6 @@ import WireFormat
     }
 
     static func fastDeclines(_ bytes: ArraySlice<UInt8>, _ linkType: LinkType) -> Bool {
-        !PacketDecoder.withCommonTCPSegment(bytes, linkType: linkType) { _ in }
+        PacketDecoder.commonTCPHeader(bytes, linkType: linkType) == nil
     }
 }
