@@ -71,21 +71,7 @@ enum PEMBundle {
         mutating func feed(_ text: ArraySlice<UInt8>) {
             guard !failed else { return }
             let values = PEMBundle.base64Values
-            var index = text.startIndex
-            // Four base64 characters on a group boundary are three bytes: nearly all of a PEM line. (Every value
-            // that is not a 6-bit digit has bit 6 or 7 set.)
-            if bits == 0 && padding == 0 {
-                while text.endIndex - index >= 4 {
-                    let a = values[Int(text[index])], b = values[Int(text[index + 1])]
-                    let c = values[Int(text[index + 2])], d = values[Int(text[index + 3])]
-                    guard a | b | c | d < 64 else { break }
-                    let group = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                    out.append(UInt8(truncatingIfNeeded: group >> 16))
-                    out.append(UInt8(truncatingIfNeeded: group >> 8))
-                    out.append(UInt8(truncatingIfNeeded: group))
-                    index += 4
-                }
-            }
+            let index = bits == 0 && padding == 0 ? decodeGroups(text) : text.startIndex
             for char in text[index...] {
                 let value = values[Int(char)]
                 if value < 64 {
@@ -104,6 +90,39 @@ enum PEMBundle {
                     return
                 }
             }
+        }
+
+        /// Decodes the whole groups of four base64 digits at the start of `text` (nearly all of a PEM line: three
+        /// bytes each) and returns where it stopped. Writes through buffer pointers into room made first (no
+        /// per-byte append): the table has a value for every byte, and both loops stay inside their buffers.
+        private mutating func decodeGroups(_ text: ArraySlice<UInt8>) -> Int {
+            let groups = text.count / 4
+            guard groups > 0 else { return text.startIndex }
+            let start = out.count
+            out.append(contentsOf: repeatElement(0, count: groups * 3))
+            let decoded = out.withUnsafeMutableBufferPointer { bytes in
+                text.withUnsafeBufferPointer { chars in
+                    PEMBundle.base64Values.withUnsafeBufferPointer { values in
+                        var group = 0
+                        // Every value that is not a 6-bit digit has bit 6 or 7 set.
+                        while group < groups {
+                            let index = group * 4
+                            let a = values[Int(chars[index])], b = values[Int(chars[index + 1])]
+                            let c = values[Int(chars[index + 2])], d = values[Int(chars[index + 3])]
+                            guard a | b | c | d < 64 else { break }
+                            let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            let at = start + group * 3
+                            bytes[at] = UInt8(truncatingIfNeeded: bits >> 16)
+                            bytes[at + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                            bytes[at + 2] = UInt8(truncatingIfNeeded: bits)
+                            group += 1
+                        }
+                        return group
+                    }
+                }
+            }
+            out.removeLast((groups - decoded) * 3)
+            return text.startIndex + decoded * 4
         }
 
         /// The bytes, or nil after a bad character or where an encoding cannot end (a lone 6-bit group).
