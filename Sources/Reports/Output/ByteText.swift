@@ -10,21 +10,12 @@ enum ByteText {
 
     /// `String(value)`.
     static func appendDecimal(_ value: Int, to stream: inout ReportStream) {
-        withDigits(to: &stream) { digits in
-            if value < 0 { digits.put(UInt8(ascii: "-")) }
-            digits.put(value.magnitude, width: 1)
-        }
+        withDigits(to: &stream) { $0.putDecimal(value) }
     }
 
     /// `41–52` (`String(first) + "–" + String(last)`), gathered at once.
     static func appendRange(_ first: Int, _ last: Int, to stream: inout ReportStream) {
-        withDigits(to: &stream) { digits in
-            if first < 0 { digits.put(UInt8(ascii: "-")) }
-            digits.put(first.magnitude, width: 1)
-            for byte in "–".utf8 { digits.put(byte) }
-            if last < 0 { digits.put(UInt8(ascii: "-")) }
-            digits.put(last.magnitude, width: 1)
-        }
+        withDigits(to: &stream) { $0.putRange(first, last) }
     }
 
     static func digitCount(_ value: UInt) -> Int {
@@ -43,18 +34,7 @@ enum ByteText {
             stream.append(endpoint.description)
             return
         }
-        let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
-        withDigits(to: &stream) { digits in
-            digits.putOctet(value >> 24)
-            digits.put(UInt8(ascii: "."))
-            digits.putOctet((value >> 16) & 0xff)
-            digits.put(UInt8(ascii: "."))
-            digits.putOctet((value >> 8) & 0xff)
-            digits.put(UInt8(ascii: "."))
-            digits.putOctet(value & 0xff)
-            digits.put(UInt8(ascii: ":"))
-            digits.put(UInt(endpoint.port), width: 1)
-        }
+        withDigits(to: &stream) { $0.putIPv4Endpoint(endpoint) }
     }
 
     /// `03:12:04.118` (`Timestamp.timeOfDay`).
@@ -63,11 +43,7 @@ enum ByteText {
             stream.append(time.timeOfDay)
             return
         }
-        withDigits(to: &stream) { digits in
-            civil.putTime(&digits)
-            digits.put(UInt8(ascii: "."))
-            digits.put(UInt(time.nanoseconds / 1_000_000), width: 3)
-        }
+        withDigits(to: &stream) { $0.putTimeOfDay(civil, time) }
     }
 
     /// `2026-11-29` (`Timestamp.date`).
@@ -95,16 +71,71 @@ enum ByteText {
         }
     }
 
-    /// Up to 64 bytes of numbers and punctuation, written in place at the end of a stream (appending byte by
-    /// byte costs more than the arithmetic).
+    /// Numbers and punctuation written in place into room reserved at the end of a stream (appending byte by
+    /// byte costs more than the arithmetic): up to 64 bytes through `withDigits`, or a whole line of text
+    /// (`PlainRow`). What would pass the room is dropped, and `overflowed` says so.
     struct Digits {
-        fileprivate var buffer: UnsafeMutableBufferPointer<UInt8>
-        fileprivate var count = 0
+        private let buffer: UnsafeMutableBufferPointer<UInt8>
+        private(set) var count = 0
+        private(set) var overflowed = false
+
+        init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+            self.buffer = buffer
+        }
 
         mutating func put(_ byte: UInt8) {
-            guard count < buffer.count else { return }
+            guard count < buffer.count else {
+                overflowed = true
+                return
+            }
             buffer[count] = byte
             count += 1
+        }
+
+        /// Bytes copied as they are.
+        mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let source = bytes.baseAddress, let base = buffer.baseAddress else { return }
+            guard bytes.count <= buffer.count - count else {
+                overflowed = true
+                return
+            }
+            (base + count).initialize(from: source, count: bytes.count)
+            count += bytes.count
+        }
+
+        mutating func put(_ text: StaticString) {
+            text.withUTF8Buffer { put($0) }
+        }
+
+        /// Replaces the `removing` bytes at `offset` with `text` (at least as long), moving the bytes after them
+        /// along: a line break put where a separator was, once the part after it turned out too wide.
+        mutating func replace(at offset: Int, removing: Int, with text: StaticString) {
+            let extra = text.utf8CodeUnitCount - removing
+            guard let base = buffer.baseAddress, offset >= 0, removing >= 0, extra >= 0,
+                  offset + removing <= count else { return }
+            guard extra <= buffer.count - count else {
+                overflowed = true
+                return
+            }
+            let tail = base + offset + removing
+            (tail + extra).moveInitialize(from: tail, count: count - offset - removing)
+            text.withUTF8Buffer { utf8 in
+                if let source = utf8.baseAddress { (base + offset).update(from: source, count: utf8.count) }
+            }
+            count += extra
+        }
+
+        /// `String(value)`.
+        mutating func putDecimal(_ value: Int) {
+            if value < 0 { put(UInt8(ascii: "-")) }
+            put(value.magnitude, width: 1)
+        }
+
+        /// `41–52` (`String(first) + "–" + String(last)`).
+        mutating func putRange(_ first: Int, _ last: Int) {
+            putDecimal(first)
+            put("–" as StaticString)
+            putDecimal(last)
         }
 
         /// Decimal of a value below 1,000 (an address byte), with no count of its digits first.
@@ -117,7 +148,10 @@ enum ByteText {
         /// Decimal, zero-padded on the left to `width`.
         mutating func put(_ value: UInt, width: Int) {
             let length = max(width, ByteText.digitCount(value))
-            guard count + length <= buffer.count else { return }
+            guard count + length <= buffer.count else {
+                overflowed = true
+                return
+            }
             var position = count + length
             var rest = value
             repeat {
@@ -126,6 +160,40 @@ enum ByteText {
                 rest /= 10
             } while position > count
             count += length
+        }
+
+        /// `192.0.2.1:443` (`Endpoint.description` of an IPv4 endpoint; an IPv6 one is not written here).
+        mutating func putIPv4Endpoint(_ endpoint: Endpoint) {
+            let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
+            putOctet(value >> 24)
+            put(UInt8(ascii: "."))
+            putOctet((value >> 16) & 0xff)
+            put(UInt8(ascii: "."))
+            putOctet((value >> 8) & 0xff)
+            put(UInt8(ascii: "."))
+            putOctet(value & 0xff)
+            put(UInt8(ascii: ":"))
+            put(UInt(endpoint.port), width: 1)
+        }
+
+        /// `03:12:04.118` (`Timestamp.timeOfDay`); false, with nothing written, for a time `Civil` cannot read.
+        mutating func putTimeOfDay(_ time: Timestamp) -> Bool {
+            guard let civil = Civil(time) else { return false }
+            putTimeOfDay(civil, time)
+            return true
+        }
+
+        /// `2026-11-29` (`Timestamp.date`); false, with nothing written, for a time `Civil` cannot read.
+        mutating func putDate(_ time: Timestamp) -> Bool {
+            guard let civil = Civil(time) else { return false }
+            civil.putDate(&self)
+            return true
+        }
+
+        fileprivate mutating func putTimeOfDay(_ civil: Civil, _ time: Timestamp) {
+            civil.putTime(&self)
+            put(UInt8(ascii: "."))
+            put(UInt(time.nanoseconds / 1_000_000), width: 3)
         }
     }
 
@@ -138,7 +206,7 @@ enum ByteText {
     }
 
     /// A UTC date and time of day, for years 1970 to 9999 (other times use `Timestamp`'s own text).
-    private struct Civil {
+    fileprivate struct Civil {
         var year, month, day, hour, minute, second: UInt
 
         /// Days-from-civil inverse (Howard Hinnant's algorithm), as `Timestamp` computes it.

@@ -25,8 +25,21 @@ enum ConnectionText {
 
     /// The one-line form (a healthy handshake, or a failure past the first of its group), written straight into
     /// the stream: the header parts and the verdict laid out as `TextLayout.fit` lays them out, then warnings.
+    /// Most rows are plain text that `PlainRow` writes at once; the others go part by part through `fitter`.
     static func writeOneLine(_ c: ConnectionReport, clock: Clock, timeSuffix: StaticString = "",
                              to stream: inout ReportStream, fitter: inout LineFitter) {
+        stream.startLine()
+        if !PlainRow.write(c, clock: clock, timeSuffix: timeSuffix, to: &stream) {
+            writeFittedLine(c, clock: clock, timeSuffix: timeSuffix, to: &stream, fitter: &fitter)
+        }
+        for warning in c.warnings {
+            TextLayout.writeWrapped("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ", to: &stream)
+        }
+    }
+
+    /// `writeOneLine`'s row for any text, on the line already started, escaped piece by piece.
+    static func writeFittedLine(_ c: ConnectionReport, clock: Clock, timeSuffix: StaticString,
+                                to stream: inout ReportStream, fitter: inout LineFitter) {
         fitter.writeLine(in: &stream) { line in
             line.part.literal("#")
             line.part.decimal(c.id)
@@ -49,9 +62,6 @@ enum ConnectionText {
             // Escaped piece by piece as it is written (escaping is per character).
             Wording.writeVerdict(c, to: &line.part)
             line.addPart()
-        }
-        for warning in c.warnings {
-            TextLayout.writeWrapped("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ", to: &stream)
         }
     }
 

@@ -19,10 +19,9 @@ struct LineFitter {
         self.width = width
     }
 
-    /// Starts a line in `stream` and lets `body` write its parts, each ended by `addPart()`. The parts go
+    /// Lets `body` write the parts of a line, already started in `stream`, each ended by `addPart()`. The parts go
     /// straight into the stream, with no copy made on the side.
     mutating func writeLine(in stream: inout ReportStream, _ body: (inout LineFitter) -> Void) {
-        stream.startLine()
         lineWidth = 0
         lineHasPart = false
         part.hold(&stream)

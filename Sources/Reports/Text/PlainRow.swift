@@ -1,0 +1,148 @@
+import WireFormat
+import PacketDecoding
+import Diagnosis
+
+/// The one-line form of a connection when all of its text is plain (printable ASCII without a backslash, which
+/// `TerminalText.escape` leaves as it is) and the line fits the room reserved for it: written with plain stores
+/// into room reserved once at the end of the stream, with each part's width known as it is written (a byte a
+/// column, but for the report's own `→` and `–`). A report can list a hundred thousand such rows, and writing
+/// them through `LineFitter`, part by part and piece by piece, cost about five times as much.
+///
+/// The layout is `TextLayout.fit`'s: parts joined by two spaces, a continuation line (`    `) before a part that
+/// would pass the width. None of the row's parts is ever empty, so none is skipped.
+struct PlainRow {
+    /// More than any plain row needs but one with a long SNI or ALPN, which `LineFitter` writes instead.
+    static let room = 640
+    static let separator: StaticString = "  "
+    static let lineBreak: StaticString = "\n    "
+
+    private var bytes: ByteText.Digits
+    private let width: Int
+    private var lineWidth = 0
+    private var lineHasPart = false
+    private var partStart = 0
+    /// Bytes of the current part past one a column (`→` and `–` are three bytes, one column).
+    private var wideBytes = 0
+    /// Some text was not plain: the row must be written by `LineFitter`.
+    private var notPlain = false
+
+    private init(_ buffer: UnsafeMutableBufferPointer<UInt8>, width: Int) {
+        bytes = ByteText.Digits(buffer: buffer)
+        self.width = width
+    }
+
+    /// Writes the row of `c` at the end of `stream` (on the line already started), as `ConnectionText.writeOneLine`
+    /// lays it out; false, with nothing written, when it is not plain or would not fit the room.
+    static func write(_ c: borrowing ConnectionReport, clock: Clock, timeSuffix: StaticString, width: Int = TextLayout.width,
+                      to stream: inout ReportStream) -> Bool {
+        guard timeSuffix.isASCII else { return false }
+        var written = false
+        stream.append(upTo: room) { buffer in
+            var row = PlainRow(buffer, width: width)
+            row.write(c, clock: clock, timeSuffix: timeSuffix)
+            written = !row.notPlain && !row.bytes.overflowed
+            return written ? row.bytes.count : 0
+        }
+        return written
+    }
+
+    private mutating func write(_ c: borrowing ConnectionReport, clock: Clock, timeSuffix: StaticString) {
+        bytes.put(UInt8(ascii: "#"))
+        bytes.putDecimal(c.id)
+        endPart()
+
+        startPart()
+        endpoint(c.client)
+        bytes.put(" → " as StaticString)
+        wideBytes += 2
+        endpoint(c.server)
+        endPart()
+
+        startPart()
+        if let sni = c.sni {
+            bytes.put("SNI " as StaticString)
+            // Longer than the name limit: cut, with a count, by `LineFitter`.
+            if sni.utf8.count > ConnectionText.nameLimit - 4 { notPlain = true }
+            plain(sni)
+        } else {
+            bytes.put(Wording.sawClientHello(c) ? "no SNI" as StaticString : "no ClientHello")
+        }
+        endPart()
+
+        startPart()
+        if clock.showsDate {
+            if !bytes.putDate(c.firstPacket) { notPlain = true }
+            bytes.put(UInt8(ascii: " "))
+        }
+        if !bytes.putTimeOfDay(c.firstPacket) { notPlain = true }
+        bytes.put(timeSuffix)
+        endPart()
+
+        startPart()
+        if c.firstFrame == c.lastFrame {
+            bytes.put("frame " as StaticString)
+            bytes.putDecimal(c.firstFrame)
+        } else {
+            bytes.put("frames " as StaticString)
+            bytes.putRange(c.firstFrame, c.lastFrame)
+            wideBytes += 2
+        }
+        endPart()
+
+        startPart()
+        Wording.writeVerdict(c, to: &self)
+        endPart()
+    }
+
+    /// `TerminalText.escape(endpoint.description)`: an IPv6 endpoint's text is plain too.
+    private mutating func endpoint(_ endpoint: Endpoint) {
+        if endpoint.address.isIPv6 {
+            plain(endpoint.description)
+        } else {
+            bytes.putIPv4Endpoint(endpoint)
+        }
+    }
+
+    /// Text from the report, as it is when plain; otherwise the row is not plain.
+    private mutating func plain(_ text: String) {
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            guard TerminalText.isPlain(utf8) else { return false }
+            bytes.put(utf8)
+            return true
+        }
+        if copied != true { notPlain = true }
+    }
+
+    /// Puts the separator before every part but the first, for `endPart` to turn into a line break if need be.
+    private mutating func startPart() {
+        bytes.put(Self.separator)
+        partStart = bytes.count
+        wideBytes = 0
+    }
+
+    private mutating func endPart() {
+        let partWidth = bytes.count - partStart - wideBytes
+        if lineHasPart && lineWidth + Self.separator.utf8CodeUnitCount + partWidth > width {
+            bytes.replace(at: partStart - Self.separator.utf8CodeUnitCount, removing: Self.separator.utf8CodeUnitCount,
+                          with: Self.lineBreak)
+            lineWidth = Self.lineBreak.utf8CodeUnitCount - 1          // after the newline
+            lineHasPart = false
+        }
+        if lineHasPart { lineWidth += Self.separator.utf8CodeUnitCount }
+        lineWidth += partWidth
+        lineHasPart = true
+    }
+}
+
+/// The verdict's words and strings, as they are when plain (escaping leaves plain text as it is, piece by piece
+/// as whole).
+extension PlainRow: WordingSink {
+    mutating func word(_ text: StaticString) {
+        if !text.isASCII { notPlain = true }
+        bytes.put(text)
+    }
+
+    mutating func text(_ text: String) { plain(text) }
+
+    mutating func number(_ value: Int) { bytes.putDecimal(value) }
+}
