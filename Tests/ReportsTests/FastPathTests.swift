@@ -228,6 +228,18 @@ import PacketDecoding
             let value = UInt32(truncatingIfNeeded: generator.next(Int(UInt32.max)))
             endpoints.append(Endpoint(address: IPAddress(ipv4: value), port: UInt16(generator.next(65_536))))
         }
+        // IPv6 with runs of zero groups of every length and place (RFC 5952 compresses the longest).
+        for _ in 0..<2_000 {
+            var halves: [UInt64] = [0, 0]
+            for group in 0..<8 where generator.next(3) != 0 {
+                let value = UInt64(generator.next(4) == 0 ? 0xffff : generator.next(0x1_0000))
+                halves[group / 4] |= value << (48 - 16 * UInt64(group % 4))
+            }
+            endpoints.append(Endpoint(address: IPAddress(ipv6High: halves[0], low: halves[1]),
+                                      port: UInt16(generator.next(65_536))))
+        }
+        endpoints.append(Endpoint(address: IPAddress(ipv6High: 0, low: 0), port: 0))
+        endpoints.append(Endpoint(address: IPAddress(ipv6High: 0, low: 0xffff_0000_0000), port: 1))
         for endpoint in endpoints {
             var stream = ReportStream(output: nil)
             ByteText.appendEndpoint(endpoint, to: &stream)

@@ -19,9 +19,14 @@ enum ByteText {
     }
 
     static func digitCount(_ value: UInt) -> Int {
-        var count = 1
-        var rest = value
-        while rest >= 10 {
+        // Most numbers in a report are short: compared, not divided.
+        if value < 10 { return 1 }
+        if value < 100 { return 2 }
+        if value < 1_000 { return 3 }
+        if value < 10_000 { return 4 }
+        var count = 5
+        var rest = value / 100_000
+        while rest > 0 {
             rest /= 10
             count += 1
         }
@@ -30,11 +35,13 @@ enum ByteText {
 
     /// `192.0.2.1:443`; IPv6 as `Endpoint.description` writes it.
     static func appendEndpoint(_ endpoint: Endpoint, to stream: inout ReportStream) {
-        guard !endpoint.address.isIPv6 else {
-            stream.append(endpoint.description)
-            return
+        withDigits(to: &stream) { digits in
+            if endpoint.address.isIPv6 {
+                digits.putIPv6Endpoint(endpoint)
+            } else {
+                digits.putIPv4Endpoint(endpoint)
+            }
         }
-        withDigits(to: &stream) { $0.putIPv4Endpoint(endpoint) }
     }
 
     /// `03:12:04.118` (`Timestamp.timeOfDay`).
@@ -140,40 +147,86 @@ enum ByteText {
 
         /// Decimal of a value below 1,000 (an address byte), with no count of its digits first.
         mutating func putOctet(_ value: UInt) {
-            if value >= 100 { put(ByteText.zero + UInt8(truncatingIfNeeded: value / 100 % 10)) }
-            if value >= 10 { put(ByteText.zero + UInt8(truncatingIfNeeded: value / 10 % 10)) }
-            put(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
+            withRoom(3) { $0.storeOctet(value) }
         }
 
         /// Decimal, zero-padded on the left to `width`.
         mutating func put(_ value: UInt, width: Int) {
             let length = max(width, ByteText.digitCount(value))
-            guard count + length <= buffer.count else {
-                overflowed = true
-                return
-            }
-            var position = count + length
-            var rest = value
-            repeat {
-                position -= 1
-                buffer[position] = ByteText.zero + UInt8(truncatingIfNeeded: rest % 10)
-                rest /= 10
-            } while position > count
-            count += length
+            withRoom(length) { $0.storeDigits(value, length: length) }
+        }
+
+        /// Two digits of a value below 100 (a month, an hour).
+        mutating func putTwoDigits(_ value: UInt) {
+            withRoom(2) { $0.storeTwoDigits(value) }
         }
 
         /// `192.0.2.1:443` (`Endpoint.description` of an IPv4 endpoint; an IPv6 one is not written here).
         mutating func putIPv4Endpoint(_ endpoint: Endpoint) {
             let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
-            putOctet(value >> 24)
-            put(UInt8(ascii: "."))
-            putOctet((value >> 16) & 0xff)
-            put(UInt8(ascii: "."))
-            putOctet((value >> 8) & 0xff)
-            put(UInt8(ascii: "."))
-            putOctet(value & 0xff)
-            put(UInt8(ascii: ":"))
-            put(UInt(endpoint.port), width: 1)
+            let port = UInt(endpoint.port), portLength = ByteText.digitCount(port)
+            withRoom(4 * 3 + 3 + 1 + portLength) { cursor in
+                cursor.storeOctet(value >> 24)
+                cursor.store(UInt8(ascii: "."))
+                cursor.storeOctet((value >> 16) & 0xff)
+                cursor.store(UInt8(ascii: "."))
+                cursor.storeOctet((value >> 8) & 0xff)
+                cursor.store(UInt8(ascii: "."))
+                cursor.storeOctet(value & 0xff)
+                cursor.store(UInt8(ascii: ":"))
+                cursor.storeDigits(port, length: portLength)
+            }
+        }
+
+        /// `[2001:db8::1]:443` (`Endpoint.description` of an IPv6 endpoint): RFC 5952 as `IPAddress` writes it,
+        /// lower-case hex without leading zeros, the longest run (at least 2) of zero groups as `::` (the leftmost
+        /// of equal runs), an IPv4-mapped address as `::ffff:192.0.2.1`.
+        mutating func putIPv6Endpoint(_ endpoint: Endpoint) {
+            let address = endpoint.address
+            let port = UInt(endpoint.port), portLength = ByteText.digitCount(port)
+            func group(_ index: Int) -> UInt16 {
+                UInt16(truncatingIfNeeded: (index < 4 ? address.high : address.low) >> (48 - 16 * UInt64(index % 4)))
+            }
+            var bestStart = -1, bestLength = 1, runStart = -1
+            for index in 0...8 {
+                if index < 8, group(index) == 0 {
+                    if runStart < 0 { runStart = index }
+                } else if runStart >= 0 {
+                    if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
+                    runStart = -1
+                }
+            }
+            // `[`, eight groups of 4 digits and 7 colons (every shorter form is shorter), `]:`, the port.
+            withRoom(1 + 8 * 4 + 7 + 2 + portLength) { cursor in
+                cursor.store(UInt8(ascii: "["))
+                if address.high == 0, address.low >> 32 == 0xffff {
+                    for byte in "::ffff:".utf8 { cursor.store(byte) }
+                    let value = UInt(truncatingIfNeeded: address.low) & 0xffff_ffff
+                    cursor.storeOctet(value >> 24)
+                    cursor.store(UInt8(ascii: "."))
+                    cursor.storeOctet((value >> 16) & 0xff)
+                    cursor.store(UInt8(ascii: "."))
+                    cursor.storeOctet((value >> 8) & 0xff)
+                    cursor.store(UInt8(ascii: "."))
+                    cursor.storeOctet(value & 0xff)
+                } else {
+                    var index = 0
+                    while index < 8 {
+                        if index == bestStart {
+                            cursor.store(UInt8(ascii: ":"))
+                            cursor.store(UInt8(ascii: ":"))
+                            index += bestLength
+                            continue
+                        }
+                        if index > 0 && index != bestStart + bestLength { cursor.store(UInt8(ascii: ":")) }
+                        cursor.storeHex(group(index))
+                        index += 1
+                    }
+                }
+                cursor.store(UInt8(ascii: "]"))
+                cursor.store(UInt8(ascii: ":"))
+                cursor.storeDigits(port, length: portLength)
+            }
         }
 
         /// `03:12:04.118` (`Timestamp.timeOfDay`); false, with nothing written, for a time `Civil` cannot read.
@@ -191,9 +244,78 @@ enum ByteText {
         }
 
         fileprivate mutating func putTimeOfDay(_ civil: Civil, _ time: Timestamp) {
-            civil.putTime(&self)
-            put(UInt8(ascii: "."))
-            put(UInt(time.nanoseconds / 1_000_000), width: 3)
+            let milliseconds = UInt(time.nanoseconds / 1_000_000)
+            // Nanoseconds are below a second in a Timestamp; more would show as more digits, as `timeOfDay` does.
+            let millisecondLength = max(3, ByteText.digitCount(milliseconds))
+            withRoom(9 + millisecondLength) { cursor in
+                civil.storeTime(&cursor)
+                cursor.store(UInt8(ascii: "."))
+                cursor.storeDigits(milliseconds, length: millisecondLength)
+            }
+        }
+
+        /// Lets `store` write at most `maximum` bytes through a cursor, after one check of the room (a check a
+        /// byte cost more than the digits). `maximum` must bound what `store` writes.
+        @inline(__always)
+        fileprivate mutating func withRoom(_ maximum: Int, _ store: (inout Cursor) -> Void) {
+            guard let base = buffer.baseAddress, maximum >= 0, maximum <= buffer.count - count else {
+                overflowed = true
+                return
+            }
+            var cursor = Cursor(position: base + count)
+            store(&cursor)
+            count = base.distance(to: cursor.position)
+        }
+    }
+
+    /// Where `Digits.withRoom` stores the next byte, in room already checked.
+    fileprivate struct Cursor {
+        var position: UnsafeMutablePointer<UInt8>
+
+        @inline(__always)
+        mutating func store(_ byte: UInt8) {
+            position.initialize(to: byte)
+            position += 1
+        }
+
+        /// A value below 1,000, without leading zeros: at most 3 bytes.
+        @inline(__always)
+        mutating func storeOctet(_ value: UInt) {
+            if value >= 100 { store(ByteText.zero + UInt8(truncatingIfNeeded: value / 100 % 10)) }
+            if value >= 10 { store(ByteText.zero + UInt8(truncatingIfNeeded: value / 10 % 10)) }
+            store(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
+        }
+
+        /// A value below 100: 2 bytes.
+        @inline(__always)
+        mutating func storeTwoDigits(_ value: UInt) {
+            let tens = value / 10 % 10
+            store(ByteText.zero + UInt8(truncatingIfNeeded: tens))
+            store(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
+        }
+
+        /// Lower-case hex without leading zeros: at most 4 bytes.
+        mutating func storeHex(_ value: UInt16) {
+            var shift = 12
+            while shift > 0 && value >> UInt16(shift) == 0 { shift -= 4 }
+            while shift >= 0 {
+                let nibble = UInt8(truncatingIfNeeded: value >> UInt16(shift)) & 0xf
+                store(nibble < 10 ? ByteText.zero + nibble : UInt8(ascii: "a") + nibble - 10)
+                shift -= 4
+            }
+        }
+
+        /// The last `length` decimal digits of `value`, zero-padded on the left: `length` bytes.
+        mutating func storeDigits(_ value: UInt, length: Int) {
+            guard length > 0 else { return }
+            var digit = position + length
+            var rest = value
+            repeat {
+                digit -= 1
+                digit.initialize(to: ByteText.zero + UInt8(truncatingIfNeeded: rest % 10))
+                rest /= 10
+            } while digit > position
+            position += length
         }
     }
 
@@ -232,17 +354,23 @@ enum ByteText {
         func putDate(_ digits: inout Digits) {
             digits.put(year, width: 4)
             digits.put(UInt8(ascii: "-"))
-            digits.put(month, width: 2)
+            digits.putTwoDigits(month)
             digits.put(UInt8(ascii: "-"))
-            digits.put(day, width: 2)
+            digits.putTwoDigits(day)
         }
 
         func putTime(_ digits: inout Digits) {
-            digits.put(hour, width: 2)
-            digits.put(UInt8(ascii: ":"))
-            digits.put(minute, width: 2)
-            digits.put(UInt8(ascii: ":"))
-            digits.put(second, width: 2)
+            digits.withRoom(8) { storeTime(&$0) }
+        }
+
+        /// `03:12:04`: 8 bytes (hours, minutes and seconds are below 100).
+        @inline(__always)
+        func storeTime(_ cursor: inout Cursor) {
+            cursor.storeTwoDigits(hour)
+            cursor.store(UInt8(ascii: ":"))
+            cursor.storeTwoDigits(minute)
+            cursor.store(UInt8(ascii: ":"))
+            cursor.storeTwoDigits(second)
         }
     }
 }

@@ -94,10 +94,10 @@ struct PlainRow {
         endPart()
     }
 
-    /// `TerminalText.escape(endpoint.description)`: an IPv6 endpoint's text is plain too.
+    /// `TerminalText.escape(endpoint.description)`: an endpoint's text is plain.
     private mutating func endpoint(_ endpoint: Endpoint) {
         if endpoint.address.isIPv6 {
-            plain(endpoint.description)
+            bytes.putIPv6Endpoint(endpoint)
         } else {
             bytes.putIPv4Endpoint(endpoint)
         }
@@ -120,6 +120,7 @@ struct PlainRow {
         wideBytes = 0
     }
 
+    @inline(__always)
     private mutating func endPart() {
         let partWidth = bytes.count - partStart - wideBytes
         if lineHasPart && lineWidth + Self.separator.utf8CodeUnitCount + partWidth > width {
