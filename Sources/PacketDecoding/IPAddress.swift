@@ -25,35 +25,45 @@ public struct IPAddress: Hashable, Sendable, Comparable, CustomStringConvertible
     }
 
     /// The eight 16-bit groups of an IPv6 address, most significant first.
-    public var ipv6Groups: [UInt16] {
-        (0..<8).map { i in
-            let word = i < 4 ? high : low
-            return UInt16(truncatingIfNeeded: word >> (48 - 16 * UInt64(i % 4)))
-        }
+    public var ipv6Groups: [UInt16] { (0..<8).map(ipv6Group) }
+
+    /// Group `index` (0...7) of an IPv6 address, most significant first.
+    @inlinable
+    public func ipv6Group(_ index: Int) -> UInt16 {
+        UInt16(truncatingIfNeeded: (index < 4 ? high : low) >> (48 - 16 * UInt64(index % 4)))
     }
 
-    /// RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as `::` (leftmost on
-    /// a tie); §5: IPv4-mapped addresses in mixed notation.
-    private var ipv6Text: String {
-        if high == 0, low >> 32 == 0xffff {
-            return "::ffff:" + IPAddress(ipv4: UInt32(truncatingIfNeeded: low)).description
-        }
-        let groups = ipv6Groups
+    /// RFC 5952 §5: an IPv4-mapped IPv6 address, written in mixed notation (`::ffff:192.0.2.1`).
+    @inlinable
+    public var isIPv4Mapped: Bool { isIPv6 && high == 0 && low >> 32 == 0xffff }
+
+    /// RFC 5952 §4.2: the groups written as `::`, the longest run of at least two zero groups (the leftmost of
+    /// equal runs); nil when there is none.
+    public var ipv6ZeroRun: Range<Int>? {
         var bestStart = -1, bestLength = 1
         var runStart = -1
         for i in 0...8 {
-            if i < 8, groups[i] == 0 {
+            if i < 8, ipv6Group(i) == 0 {
                 if runStart < 0 { runStart = i }
             } else if runStart >= 0 {
                 if i - runStart > bestLength { bestStart = runStart; bestLength = i - runStart }
                 runStart = -1
             }
         }
-        func join(_ range: Range<Int>) -> String {
-            range.map { String(groups[$0], radix: 16) }.joined(separator: ":")
+        return bestStart >= 0 ? bestStart..<(bestStart + bestLength) : nil
+    }
+
+    /// RFC 5952 §4: lower-case hex, no leading zeros, `ipv6ZeroRun` as `::`; §5: IPv4-mapped addresses in mixed
+    /// notation.
+    private var ipv6Text: String {
+        if isIPv4Mapped {
+            return "::ffff:" + IPAddress(ipv4: UInt32(truncatingIfNeeded: low)).description
         }
-        guard bestStart >= 0 else { return join(0..<8) }
-        return join(0..<bestStart) + "::" + join((bestStart + bestLength)..<8)
+        func join(_ range: Range<Int>) -> String {
+            range.map { String(ipv6Group($0), radix: 16) }.joined(separator: ":")
+        }
+        guard let run = ipv6ZeroRun else { return join(0..<8) }
+        return join(0..<run.lowerBound) + "::" + join(run.upperBound..<8)
     }
 }
 

@@ -179,27 +179,16 @@ enum ByteText {
         }
 
         /// `[2001:db8::1]:443` (`Endpoint.description` of an IPv6 endpoint): RFC 5952 as `IPAddress` writes it,
-        /// lower-case hex without leading zeros, the longest run (at least 2) of zero groups as `::` (the leftmost
-        /// of equal runs), an IPv4-mapped address as `::ffff:192.0.2.1`.
+        /// lower-case hex without leading zeros, `ipv6ZeroRun` as `::`, an IPv4-mapped address as
+        /// `::ffff:192.0.2.1`.
         mutating func putIPv6Endpoint(_ endpoint: Endpoint) {
             let address = endpoint.address
             let port = UInt(endpoint.port), portLength = ByteText.digitCount(port)
-            func group(_ index: Int) -> UInt16 {
-                UInt16(truncatingIfNeeded: (index < 4 ? address.high : address.low) >> (48 - 16 * UInt64(index % 4)))
-            }
-            var bestStart = -1, bestLength = 1, runStart = -1
-            for index in 0...8 {
-                if index < 8, group(index) == 0 {
-                    if runStart < 0 { runStart = index }
-                } else if runStart >= 0 {
-                    if index - runStart > bestLength { bestStart = runStart; bestLength = index - runStart }
-                    runStart = -1
-                }
-            }
+            let run = address.isIPv4Mapped ? nil : address.ipv6ZeroRun
             // `[`, eight groups of 4 digits and 7 colons (every shorter form is shorter), `]:`, the port.
             withRoom(1 + 8 * 4 + 7 + 2 + portLength) { cursor in
                 cursor.store(UInt8(ascii: "["))
-                if address.high == 0, address.low >> 32 == 0xffff {
+                if address.isIPv4Mapped {
                     for byte in "::ffff:".utf8 { cursor.store(byte) }
                     let value = UInt(truncatingIfNeeded: address.low) & 0xffff_ffff
                     cursor.storeOctet(value >> 24)
@@ -212,14 +201,14 @@ enum ByteText {
                 } else {
                     var index = 0
                     while index < 8 {
-                        if index == bestStart {
+                        if let run, index == run.lowerBound {
                             cursor.store(UInt8(ascii: ":"))
                             cursor.store(UInt8(ascii: ":"))
-                            index += bestLength
+                            index = run.upperBound
                             continue
                         }
-                        if index > 0 && index != bestStart + bestLength { cursor.store(UInt8(ascii: ":")) }
-                        cursor.storeHex(group(index))
+                        if index > 0 && index != run?.upperBound { cursor.store(UInt8(ascii: ":")) }
+                        cursor.storeHex(address.ipv6Group(index))
                         index += 1
                     }
                 }
