@@ -258,7 +258,8 @@ public struct Analyzer {
 
     private mutating func diagnose(_ observation: consuming ConnectionObservation, id: Int) -> ConnectionReport {
         let certificates = findings(for: observation)
-        let diagnoser = Diagnoser(observation: observation, certificates: certificates)
+        // Without every report's words: wordless, the words worked out only for a report that shows them.
+        let diagnoser = Diagnoser(observation: observation, certificates: certificates, wordsWanted: options.keepsUnshownDetails)
         guard !options.keepsUnshownDetails else { return diagnoser.report(id: id) }
         return diagnoser.report(id: id) { report in report.failed && failureFirsts.mayBeShownInFull(report) }
     }

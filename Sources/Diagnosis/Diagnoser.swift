@@ -27,7 +27,9 @@ public struct Diagnoser {
         self.init(observation: observation, certificates: certificates, wordsWanted: true)
     }
 
-    private init(observation: consuming ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool) {
+    /// `wordsWanted` false: verdicts skip their words (`conclude`), and `report(id:wordsShown:)` works them out only
+    /// for a report that shows them.
+    public init(observation: consuming ConnectionObservation, certificates: CertificateFindings, wordsWanted: Bool) {
         self.progress = HandshakeProgress(observation)
         self.observation = observation
         self.certificates = certificates
@@ -49,39 +51,35 @@ public struct Diagnoser {
     }
 
     public consuming func report(id: Int) -> ConnectionReport {
-        report(id: id, asking: false) { _ in true }
+        report(id: id) { _ in true }
     }
 
-    /// The report, with an explanation and next steps only when `wordsShown` says they will be shown: it is
-    /// asked with the report as it is without them (cause, SNI, timeline and all). Text and markdown show a
-    /// healthy connection, and most failures of a large group, on one line.
+    /// The report, with an explanation and next steps only when wanted (`wordsWanted`), or when `wordsShown` says
+    /// they will be shown: it is asked with the report as it is without them (cause, SNI, timeline and all). Text
+    /// and markdown show a healthy connection, and most failures of a large group, on one line.
+    ///
+    /// Nothing here mutates the diagnoser: called from a mutating (or consuming and mutated) context, each of the
+    /// rules' getters copied the whole diagnoser (1.3 kB) to the stack first.
     public consuming func report(id: Int, wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
-        report(id: id, asking: true, wordsShown)
-    }
-
-    /// Consuming: asking turns `wordsWanted` off and on again in place, where a wordless copy would retain (then
-    /// release) everything the observation holds.
-    private consuming func report(id: Int, asking: Bool, _ wordsShown: (ConnectionReport) -> Bool) -> ConnectionReport {
         let (first, last) = (observation.first, observation.last)
         var report = ConnectionReport(id: id, client: observation.client, server: observation.server, firstFrame: first.frame,
                                       lastFrame: last.frame, firstPacket: first.timestamp, lastPacket: last.timestamp)
         // Filled in place by another function: filled here, the report was copied whole and freed at `return`.
-        fill(&report, asking: asking, wordsShown)
+        fill(&report, wordsShown)
         return report
     }
 
-    private mutating func fill(_ report: inout ConnectionReport, asking: Bool, _ wordsShown: (ConnectionReport) -> Bool) {
+    private func fill(_ report: inout ConnectionReport, _ wordsShown: (ConnectionReport) -> Bool) {
         addFacts(to: &report)
-        let verdict: Verdict
-        if asking {
-            let wanted = wordsWanted
-            wordsWanted = false
-            let outcome = self.verdict
-            wordsWanted = wanted
-            report.cause = outcome.cause
-            verdict = wordsShown(report) ? self.verdict : outcome
-        } else {
-            verdict = self.verdict
+        var verdict = self.verdict
+        if !wordsWanted {
+            report.cause = verdict.cause
+            if wordsShown(report) {
+                // A copy that wants words (it retains what the observation holds): few reports show them.
+                var worded = self
+                worded.wordsWanted = true
+                verdict = worded.verdict
+            }
         }
         report.cause = verdict.cause
         report.explanation = verdict.explanation
@@ -91,33 +89,38 @@ public struct Diagnoser {
         report.warnings = warnings(verdict: verdict)
     }
 
-    /// What the observation and the handshake's progress say, before the verdict. (Borrowing: in the consuming
-    /// `report`, naming the observation would copy it. Filled in place: a large struct returned is copied.)
+    /// What the observation and the handshake's progress say, before the verdict. (Borrowing, and the observation
+    /// named in place: `let o = observation` copied it. Filled in place: a large struct returned is copied.)
     private func addFacts(to report: inout ConnectionReport) {
-        let o = observation
-        // Read in place: `clientHello` copies the hello (retaining its arrays) for a few of its fields.
-        if !o.clientHellos.isEmpty {
-            report.sni = o.clientHellos[0].hello.serverName
-            report.offeredVersions = o.clientHellos[0].hello.offeredVersions
-            report.offeredCipherSuites = o.clientHellos[0].hello.cipherSuites
-            report.alpnOffered = o.clientHellos[0].hello.alpnProtocols
+        if !observation.clientHellos.isEmpty {
+            // Each field read (into a local) before anything is stored or called: otherwise the first hello, a dozen
+            // arrays, was copied whole for these five.
+            let sni = observation.clientHellos[0].hello.serverName
+            let suites = observation.clientHellos[0].hello.cipherSuites
+            let alpn = observation.clientHellos[0].hello.alpnProtocols
+            let supported = observation.clientHellos[0].hello.supportedVersions
+            let legacy = observation.clientHellos[0].hello.legacyVersion
+            report.sni = sni
+            report.offeredVersions = ClientHello.offeredVersions(supported: supported, legacy: legacy)
+            report.offeredCipherSuites = suites
+            report.alpnOffered = alpn
         }
         // Read in place: `serverHello` copies the hello (retaining its arrays) for a few of its fields.
-        if let chosen = o.chosenServerHelloIndex {
-            report.version = o.serverHellos[chosen].hello.negotiatedVersion
-            report.cipherSuite = o.serverHellos[chosen].hello.cipherSuite
-            report.alpn = o.serverHellos[chosen].hello.alpnProtocol
+        if let chosen = observation.chosenServerHelloIndex {
+            report.version = observation.serverHellos[chosen].hello.negotiatedVersion
+            report.cipherSuite = observation.serverHellos[chosen].hello.cipherSuite
+            report.alpn = observation.serverHellos[chosen].hello.alpnProtocol
             report.resumed = isResumption
         }
-        report.helloRetryRequest = o.sawHelloRetryRequest
-        report.timeline = o.timeline
+        report.helloRetryRequest = observation.sawHelloRetryRequest
+        report.timeline = observation.timeline
         report.established = progress.established
         report.stage = stage
         report.alert = progress.decisiveAlert.map {
             AlertReport(from: $0.side, level: $0.alert?.level, description: $0.alert?.description,
                         encrypted: $0.encrypted, frame: $0.at.frame)
         }
-        report.decrypted = o.decrypted
+        report.decrypted = observation.decrypted
         report.endedBy = endedBy
     }
 

@@ -36,6 +36,13 @@ public struct ClientHello: Sendable, Hashable {
     /// else every version from TLS 1.0 up to `legacyVersion` (also for SSLv2-format hellos); `[SSL 2.0]` for an
     /// SSLv2-format hello whose version is 0x0002.
     public var offeredVersions: [ProtocolVersion] {
+        Self.offeredVersions(supported: supportedVersions, legacy: legacyVersion)
+    }
+
+    /// `offeredVersions` from the two fields it reads, for a reader that has them and not the hello (read from a
+    /// hello held in an array, the getter made the caller copy the whole hello, a dozen arrays, first).
+    public static func offeredVersions(supported supportedVersions: [ProtocolVersion],
+                                       legacy legacyVersion: ProtocolVersion) -> [ProtocolVersion] {
         if !supportedVersions.isEmpty {
             // The usual list (no GREASE, newest first) is returned as it is: no copy.
             if Self.isNewestFirstWithoutGREASE(supportedVersions) { return supportedVersions }
