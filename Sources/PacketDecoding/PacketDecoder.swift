@@ -78,19 +78,7 @@ enum FastPath {
     }
 
     static func ethernetIPv4TCP(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
-        bytes.withUnsafeBytes(read).map { segment($0, of: bytes) }
-    }
-
-    @inline(__always)
-    static func segment(_ h: Headers, of bytes: ArraySlice<UInt8>) -> TCPSegment {
-        let start = bytes.startIndex
-        return TCPSegment(
-            source: Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
-            destination: Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)),
-            sequenceNumber: h.sequence, acknowledgmentNumber: h.acknowledgment,
-            flags: TCPFlags(rawValue: h.flags), window: h.window,
-            payload: bytes[(start + h.payloadStart)..<(start + h.payloadEnd)],
-            missingPayloadBytes: h.missing)
+        bytes.withUnsafeBytes(read).map { TCPSegment(header($0, of: bytes), in: bytes) }
     }
 
     @inlinable @inline(__always)

@@ -16,33 +16,6 @@ public struct TCPFlags: OptionSet, Hashable, Sendable {
     public static let ae = TCPFlags(rawValue: 0x100)
 }
 
-/// A decoded TCP segment: the endpoints from the IP header, the TCP header fields the reassembler needs,
-/// and the payload as captured.
-public struct TCPSegment: Sendable {
-    public var source: Endpoint
-    public var destination: Endpoint
-    public var sequenceNumber: UInt32
-    public var acknowledgmentNumber: UInt32
-    public var flags: TCPFlags
-    public var window: UInt16
-    /// The payload bytes that were captured.
-    public var payload: ArraySlice<UInt8>
-    /// Payload bytes the IP header announced but the snap length cut off (0 when complete).
-    public var missingPayloadBytes: Int
-
-    public init(source: Endpoint, destination: Endpoint, sequenceNumber: UInt32, acknowledgmentNumber: UInt32,
-                flags: TCPFlags, window: UInt16, payload: ArraySlice<UInt8>, missingPayloadBytes: Int) {
-        self.source = source
-        self.destination = destination
-        self.sequenceNumber = sequenceNumber
-        self.acknowledgmentNumber = acknowledgmentNumber
-        self.flags = flags
-        self.window = window
-        self.payload = payload
-        self.missingPayloadBytes = missingPayloadBytes
-    }
-}
-
 /// A TCP segment's header fields, and where its captured payload lies in the frame's bytes. Plain data (no
 /// reference): the per-packet path builds, passes and drops it without reference counting, and cuts the payload
 /// from the frame only for a segment that carries some (most segments are bare ACKs).
@@ -71,11 +44,42 @@ public struct TCPHeader: Sendable {
     }
 }
 
-extension TCPSegment {
-    /// The header, with the payload's range in `payload`'s own indices.
-    public var header: TCPHeader {
-        TCPHeader(source: source, destination: destination, sequenceNumber: sequenceNumber,
-                  acknowledgmentNumber: acknowledgmentNumber, flags: flags, window: window,
-                  payloadRange: payload.startIndex..<payload.endIndex, missingPayloadBytes: missingPayloadBytes)
+/// A decoded TCP segment: its header, and the payload as captured. The header's fields read (and change) as the
+/// segment's own (`segment.source`, `segment.flags`); its `payloadRange` is the payload's indices.
+@dynamicMemberLookup
+public struct TCPSegment: Sendable {
+    public private(set) var header: TCPHeader
+    /// The payload bytes that were captured.
+    public let payload: ArraySlice<UInt8>
+
+    /// The segment whose header is `header` in the frame `bytes` it was decoded from (a `payloadRange` outside
+    /// `bytes` is cut to what is there).
+    public init(_ header: TCPHeader, in bytes: ArraySlice<UInt8>) {
+        let range = header.payloadRange.clamped(to: bytes.startIndex..<bytes.endIndex)
+        self.header = header
+        self.header.payloadRange = range
+        self.payload = bytes[range]
+    }
+
+    public init(source: Endpoint, destination: Endpoint, sequenceNumber: UInt32, acknowledgmentNumber: UInt32,
+                flags: TCPFlags, window: UInt16, payload: ArraySlice<UInt8>, missingPayloadBytes: Int) {
+        self.init(TCPHeader(source: source, destination: destination, sequenceNumber: sequenceNumber,
+                            acknowledgmentNumber: acknowledgmentNumber, flags: flags, window: window,
+                            payloadRange: payload.startIndex..<payload.endIndex, missingPayloadBytes: missingPayloadBytes),
+                  in: payload)
+    }
+
+    public subscript<Value>(dynamicMember field: KeyPath<TCPHeader, Value>) -> Value {
+        header[keyPath: field]
+    }
+
+    /// Header fields other than the payload's range may change (tests make bogus segments so).
+    public subscript<Value>(dynamicMember field: WritableKeyPath<TCPHeader, Value>) -> Value {
+        get { header[keyPath: field] }
+        set {
+            let range = header.payloadRange
+            header[keyPath: field] = newValue
+            header.payloadRange = range
+        }
     }
 }

@@ -21,18 +21,10 @@ extension ClientHello {
 
     private mutating func read(_ body: ArraySlice<UInt8>) throws(TLSParseError) {
         var reader = ByteCursor(body)
-        guard let version = reader.readInteger(as: UInt16.self), let random = reader.readRange(length: 32) else {
-            throw malformedHandshake("ClientHello of \(body.count) bytes ends inside version and random")
-        }
+        let version: UInt16
+        (version, randomBytes) = try readVersionAndRandom(&reader, of: body, message: "ClientHello")
         legacyVersion = ProtocolVersion(rawValue: version)
-        randomBytes = HelloRandom(body[random])
-        guard let sessionID = reader.readLengthPrefixedRange(as: UInt8.self) else {
-            throw malformedHandshake("ClientHello legacy_session_id length exceeds the message")
-        }
-        guard sessionID.count <= 32 else {
-            throw malformedHandshake("ClientHello legacy_session_id length \(sessionID.count) exceeds 32")
-        }
-        sessionIDLength = sessionID.count
+        sessionIDLength = try readSessionID(&reader, field: "ClientHello legacy_session_id")
         guard let suites = reader.readLengthPrefixedRange(as: UInt16.self) else {
             throw malformedHandshake("ClientHello cipher_suites length exceeds the message")
         }

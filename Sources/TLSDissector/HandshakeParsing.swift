@@ -86,6 +86,26 @@ func readUInt16Vector<Prefix: FixedWidthInteger, Value>(
 
 /// The 16-bit values of `list`, each made into a `Value` (one allocation, no intermediate array).
 @inline(__always)
+/// A hello's first fields, `ProtocolVersion legacy_version; Random random;`.
+func readVersionAndRandom(_ reader: inout ByteCursor, of body: ArraySlice<UInt8>,
+                          message: StaticString) throws(TLSParseError) -> (UInt16, HelloRandom?) {
+    guard let version = reader.readInteger(as: UInt16.self), let random = reader.readRange(length: 32) else {
+        throw malformedHandshake("\(message) of \(body.count) bytes ends inside version and random")
+    }
+    return (version, HelloRandom(body[random]))
+}
+
+/// A hello's `opaque legacy_session_id<0..32>` (or its echo): its length, as the session id is not kept.
+func readSessionID(_ reader: inout ByteCursor, field: StaticString) throws(TLSParseError) -> Int {
+    guard let sessionID = reader.readLengthPrefixedRange(as: UInt8.self) else {
+        throw malformedHandshake("\(field) length exceeds the message")
+    }
+    guard sessionID.count <= 32 else {
+        throw malformedHandshake("\(field) length \(sessionID.count) exceeds 32")
+    }
+    return sessionID.count
+}
+
 func uint16Values<Value>(
     _ list: ArraySlice<UInt8>, field: String, as make: (UInt16) -> Value
 ) throws(TLSParseError) -> [Value] {
@@ -164,21 +184,13 @@ extension ServerHello {
     // Read by index, as the ClientHello is (ClientHelloParsing.swift): no slice per field.
     private mutating func read(_ body: ArraySlice<UInt8>) throws(TLSParseError) {
         var reader = ByteCursor(body)
-        guard let version = reader.readInteger(as: UInt16.self), let random = reader.readRange(length: 32) else {
-            throw malformedHandshake("ServerHello of \(body.count) bytes ends inside version and random")
-        }
+        let version: UInt16
+        (version, randomBytes) = try readVersionAndRandom(&reader, of: body, message: "ServerHello")
         legacyVersion = ProtocolVersion(rawValue: version)
-        randomBytes = HelloRandom(body[random])
         isHelloRetryRequest = randomBytes == Self.helloRetryRequestMarker
         let isEarlyDraft = version >> 8 == 0x7f && version & 0xff < 22
         if !isEarlyDraft {
-            guard let sessionID = reader.readLengthPrefixedRange(as: UInt8.self) else {
-                throw malformedHandshake("ServerHello legacy_session_id_echo length exceeds the message")
-            }
-            guard sessionID.count <= 32 else {
-                throw malformedHandshake("ServerHello legacy_session_id_echo length \(sessionID.count) exceeds 32")
-            }
-            sessionIDLength = sessionID.count
+            sessionIDLength = try readSessionID(&reader, field: "ServerHello legacy_session_id_echo")
         }
         guard let suite = reader.readInteger(as: UInt16.self) else {
             throw malformedHandshake("ServerHello ends before cipher_suite")

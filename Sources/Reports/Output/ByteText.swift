@@ -166,13 +166,7 @@ enum ByteText {
             let value = UInt(truncatingIfNeeded: endpoint.address.low) & 0xffff_ffff
             let port = UInt(endpoint.port), portLength = ByteText.digitCount(port)
             withRoom(4 * 3 + 3 + 1 + portLength) { cursor in
-                cursor.storeOctet(value >> 24)
-                cursor.store(UInt8(ascii: "."))
-                cursor.storeOctet((value >> 16) & 0xff)
-                cursor.store(UInt8(ascii: "."))
-                cursor.storeOctet((value >> 8) & 0xff)
-                cursor.store(UInt8(ascii: "."))
-                cursor.storeOctet(value & 0xff)
+                cursor.storeDottedQuad(value)
                 cursor.store(UInt8(ascii: ":"))
                 cursor.storeDigits(port, length: portLength)
             }
@@ -190,14 +184,7 @@ enum ByteText {
                 cursor.store(UInt8(ascii: "["))
                 if address.isIPv4Mapped {
                     for byte in "::ffff:".utf8 { cursor.store(byte) }
-                    let value = UInt(truncatingIfNeeded: address.low) & 0xffff_ffff
-                    cursor.storeOctet(value >> 24)
-                    cursor.store(UInt8(ascii: "."))
-                    cursor.storeOctet((value >> 16) & 0xff)
-                    cursor.store(UInt8(ascii: "."))
-                    cursor.storeOctet((value >> 8) & 0xff)
-                    cursor.store(UInt8(ascii: "."))
-                    cursor.storeOctet(value & 0xff)
+                    cursor.storeDottedQuad(UInt(truncatingIfNeeded: address.low) & 0xffff_ffff)
                 } else {
                     var index = 0
                     while index < 8 {
@@ -273,6 +260,18 @@ enum ByteText {
             if value >= 100 { store(ByteText.zero + UInt8(truncatingIfNeeded: value / 100 % 10)) }
             if value >= 10 { store(ByteText.zero + UInt8(truncatingIfNeeded: value / 10 % 10)) }
             store(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
+        }
+
+        /// An IPv4 address (its 32 bits in `value`) as `192.0.2.1`: at most 15 bytes.
+        @inline(__always)
+        mutating func storeDottedQuad(_ value: UInt) {
+            storeOctet(value >> 24)
+            store(UInt8(ascii: "."))
+            storeOctet((value >> 16) & 0xff)
+            store(UInt8(ascii: "."))
+            storeOctet((value >> 8) & 0xff)
+            store(UInt8(ascii: "."))
+            storeOctet(value & 0xff)
         }
 
         /// A value below 100: 2 bytes.
