@@ -88,9 +88,11 @@ final class RecordedOutput: ReportOutput {
         }
     }
 
-    /// The one-line form is laid out as `TextLayout.fit` lays out the header parts and the verdict.
+    /// The one-line form is laid out as `TextLayout.fit` lays out the header parts and the verdict, whether
+    /// `PlainRow` writes it (plain text) or `LineFitter` does (both kinds of row are among these).
     @Test func oneLineIsTheFittedHeaderAndVerdict() {
         var generator = HostileFuzzTests.Generator(state: 0x0e_11)
+        var plainRows = 0
         for round in 0..<600 {
             let c = RandomConnections.make(&generator, id: round + 1)
             let clock = Clock(showsDate: generator.next(2) == 0)
@@ -107,7 +109,10 @@ final class RecordedOutput: ReportOutput {
             var fitter = LineFitter(restPrefix: "    ")
             ConnectionText.writeOneLine(c, clock: clock, timeSuffix: suffix, to: &stream, fitter: &fitter)
             #expect(stream.text == expected.joined(separator: "\n"), "round \(round)")
+            var plain = ReportStream(output: nil)
+            if PlainRow.write(c, clock: clock, timeSuffix: suffix, to: &plain) { plainRows += 1 }
         }
+        #expect(plainRows > 50 && plainRows < 550, "\(plainRows) of 600 rows were plain")
     }
 }
 
