@@ -114,6 +114,11 @@ enum ByteText {
             text.withUTF8Buffer { put($0) }
         }
 
+        /// Drops the last `n` bytes written (all of them when fewer were).
+        mutating func removeLast(_ n: Int) {
+            count -= min(max(n, 0), count)
+        }
+
         /// Replaces the `removing` bytes at `offset` with `text` (at least as long), moving the bytes after them
         /// along: a line break put where a separator was, once the part after it turned out too wide.
         mutating func replace(at offset: Int, removing: Int, with text: StaticString) {
@@ -143,11 +148,6 @@ enum ByteText {
             putDecimal(first)
             put("–" as StaticString)
             putDecimal(last)
-        }
-
-        /// Decimal of a value below 1,000 (an address byte), with no count of its digits first.
-        mutating func putOctet(_ value: UInt) {
-            withRoom(3) { $0.storeOctet(value) }
         }
 
         /// Decimal, zero-padded on the left to `width`.

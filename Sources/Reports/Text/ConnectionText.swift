@@ -1,7 +1,23 @@
 import WireFormat
+import PacketDecoding
 import TLSDissector
 import CertificateAnalysis
 import Diagnosis
+
+/// Where `ConnectionText.writeRow` writes a connection's one-line row, part by part: words, strings and numbers
+/// as `WordingSink` takes them (the verdict is worded into the row), the row's other pieces below, and `endPart`
+/// after each part, which `TextLayout.fit` joins with two spaces or a continuation line.
+protocol RowSink: WordingSink {
+    /// `TerminalText.escape(endpoint.description)`.
+    mutating func endpoint(_ endpoint: Endpoint)
+    /// `TerminalText.escape("SNI " + sni, limit: ConnectionText.nameLimit)`.
+    mutating func sni(_ sni: String)
+    /// `clock.precise(time)`.
+    mutating func time(_ time: Timestamp, clock: Clock)
+    /// `Wording.frames(first, last)`: `frame 41`, `frames 41–52`.
+    mutating func frames(_ first: Int, _ last: Int)
+    mutating func endPart()
+}
 
 /// One connection in the text report: a full block for a failure, one line for a healthy handshake.
 /// Every string from the report goes through `esc` (TerminalText.escape) before it is laid out.
@@ -30,39 +46,37 @@ enum ConnectionText {
                              to stream: inout ReportStream, fitter: inout LineFitter) {
         stream.startLine()
         if !PlainRow.write(c, clock: clock, timeSuffix: timeSuffix, to: &stream) {
-            writeFittedLine(c, clock: clock, timeSuffix: timeSuffix, to: &stream, fitter: &fitter)
+            fitter.writeLine(in: &stream) { writeRow(c, clock: clock, timeSuffix: timeSuffix, to: &$0) }
         }
         for warning in c.warnings {
             TextLayout.writeWrapped("Warning: " + esc(warning), firstPrefix: "    ", restPrefix: "      ", to: &stream)
         }
     }
 
-    /// `writeOneLine`'s row for any text, on the line already started, escaped piece by piece.
-    static func writeFittedLine(_ c: ConnectionReport, clock: Clock, timeSuffix: StaticString,
-                                to stream: inout ReportStream, fitter: inout LineFitter) {
-        fitter.writeLine(in: &stream) { line in
-            line.part.literal("#")
-            line.part.decimal(c.id)
-            line.addPart()
-            line.part.endpoint(c.client)
-            line.part.literal(" → ")
-            line.part.endpoint(c.server)
-            line.addPart()
-            if let sni = c.sni {
-                line.part.escaped(sni, after: "SNI ", limit: nameLimit)
-            } else {
-                line.part.escaped(Wording.sniLabel(c), limit: nameLimit)
-            }
-            line.addPart()
-            line.part.time(c.firstPacket, clock: clock)
-            line.part.literal(timeSuffix)
-            line.addPart()
-            line.part.frames(c.firstFrame, c.lastFrame)
-            line.addPart()
-            // Escaped piece by piece as it is written (escaping is per character).
-            Wording.writeVerdict(c, to: &line.part)
-            line.addPart()
+    /// The parts of `writeOneLine`'s row, each ended by `endPart`: written by `PlainRow` when its text is plain,
+    /// else by `LineFitter`, which escapes each string as it goes.
+    static func writeRow(_ c: borrowing ConnectionReport, clock: Clock, timeSuffix: StaticString,
+                         to row: inout some RowSink) {
+        row.word("#")
+        row.number(c.id)
+        row.endPart()
+        row.endpoint(c.client)
+        row.word(" → ")
+        row.endpoint(c.server)
+        row.endPart()
+        if let sni = c.sni {
+            row.sni(sni)
+        } else {
+            row.word(Wording.sawClientHello(c) ? "no SNI" : "no ClientHello")
         }
+        row.endPart()
+        row.time(c.firstPacket, clock: clock)
+        row.word(timeSuffix)
+        row.endPart()
+        row.frames(c.firstFrame, c.lastFrame)
+        row.endPart()
+        Wording.writeVerdict(c, to: &row)
+        row.endPart()
     }
 
     /// The full form (a failure), written into the stream line by line; wrapped text goes in from its bytes.

@@ -2,7 +2,7 @@ import WireFormat
 import PacketDecoding
 
 /// `TextLayout.fit` written straight into a stream, for the one-line form of a connection (a report can list a
-/// hundred thousand): each part is written into the stream through `part`, then `addPart` puts `separator`
+/// hundred thousand): each part is written into the stream through `part`, then `endPart` puts `separator`
 /// before it, or starts a continuation line (`restPrefix`) there when it would pass the width.
 struct LineFitter {
     /// The part being written; it holds the report's stream while `writeLine` runs.
@@ -19,7 +19,7 @@ struct LineFitter {
         self.width = width
     }
 
-    /// Lets `body` write the parts of a line, already started in `stream`, each ended by `addPart()`. The parts go
+    /// Lets `body` write the parts of a line, already started in `stream`, each ended by `endPart()`. The parts go
     /// straight into the stream, with no copy made on the side.
     mutating func writeLine(in stream: inout ReportStream, _ body: (inout LineFitter) -> Void) {
         lineWidth = 0
@@ -29,8 +29,8 @@ struct LineFitter {
         part.hold(&stream)
     }
 
-    /// Empty parts are skipped, as `fit` skips them.
-    mutating func addPart() {
+    /// Ends the part written: empty parts are skipped, as `fit` skips them.
+    mutating func endPart() {
         defer { part.startNext() }
         guard !part.isEmpty else { return }
         let partWidth = part.width
@@ -48,6 +48,17 @@ struct LineFitter {
         lineWidth += partWidth
         lineHasPart = true
     }
+}
+
+/// A row's pieces, written into the part, each string escaped as it goes (`TerminalText.escape`).
+extension LineFitter: RowSink {
+    mutating func word(_ text: StaticString) { part.literal(text) }
+    mutating func text(_ text: String) { part.escaped(text) }
+    mutating func number(_ value: Int) { part.decimal(value) }
+    mutating func endpoint(_ endpoint: Endpoint) { part.endpoint(endpoint) }
+    mutating func sni(_ sni: String) { part.escaped(sni, after: "SNI ", limit: ConnectionText.nameLimit) }
+    mutating func time(_ time: Timestamp, clock: Clock) { part.time(time, clock: clock) }
+    mutating func frames(_ first: Int, _ last: Int) { part.frames(first, last) }
 }
 
 /// One part of a line, written at the end of the stream it holds: its bytes from `start`, and its width in
@@ -164,11 +175,4 @@ struct TextPart {
         write(&bytes)
         addedWidth += bytes.count - start
     }
-}
-
-/// `Wording`'s sentences written into a part, each string escaped as it goes (`TerminalText.escape`).
-extension TextPart: WordingSink {
-    mutating func word(_ text: StaticString) { literal(text) }
-    mutating func text(_ text: String) { escaped(text) }
-    mutating func number(_ value: Int) { decimal(value) }
 }

@@ -35,72 +35,16 @@ struct PlainRow {
     /// lays it out; false, with nothing written, when it is not plain or would not fit the room.
     static func write(_ c: borrowing ConnectionReport, clock: Clock, timeSuffix: StaticString, width: Int = TextLayout.width,
                       to stream: inout ReportStream) -> Bool {
-        guard timeSuffix.isASCII else { return false }
         var written = false
         stream.append(upTo: room) { buffer in
             var row = PlainRow(buffer, width: width)
-            row.write(c, clock: clock, timeSuffix: timeSuffix)
+            ConnectionText.writeRow(c, clock: clock, timeSuffix: timeSuffix, to: &row)
+            // The last `endPart` opened a part that nothing followed: its separator goes.
+            row.bytes.removeLast(Self.separator.utf8CodeUnitCount)
             written = !row.notPlain && !row.bytes.overflowed
             return written ? row.bytes.count : 0
         }
         return written
-    }
-
-    private mutating func write(_ c: borrowing ConnectionReport, clock: Clock, timeSuffix: StaticString) {
-        bytes.put(UInt8(ascii: "#"))
-        bytes.putDecimal(c.id)
-        endPart()
-
-        startPart()
-        endpoint(c.client)
-        bytes.put(" → " as StaticString)
-        wideBytes += 2
-        endpoint(c.server)
-        endPart()
-
-        startPart()
-        if let sni = c.sni {
-            bytes.put("SNI " as StaticString)
-            // Longer than the name limit: cut, with a count, by `LineFitter`.
-            if sni.utf8.count > ConnectionText.nameLimit - 4 { notPlain = true }
-            plain(sni)
-        } else {
-            bytes.put(Wording.sawClientHello(c) ? "no SNI" as StaticString : "no ClientHello")
-        }
-        endPart()
-
-        startPart()
-        if clock.showsDate {
-            if !bytes.putDate(c.firstPacket) { notPlain = true }
-            bytes.put(UInt8(ascii: " "))
-        }
-        if !bytes.putTimeOfDay(c.firstPacket) { notPlain = true }
-        bytes.put(timeSuffix)
-        endPart()
-
-        startPart()
-        if c.firstFrame == c.lastFrame {
-            bytes.put("frame " as StaticString)
-            bytes.putDecimal(c.firstFrame)
-        } else {
-            bytes.put("frames " as StaticString)
-            bytes.putRange(c.firstFrame, c.lastFrame)
-            wideBytes += 2
-        }
-        endPart()
-
-        startPart()
-        Wording.writeVerdict(c, to: &self)
-        endPart()
-    }
-
-    /// `TerminalText.escape(endpoint.description)`: an endpoint's text is plain.
-    private mutating func endpoint(_ endpoint: Endpoint) {
-        if endpoint.address.isIPv6 {
-            bytes.putIPv6Endpoint(endpoint)
-        } else {
-            bytes.putIPv4Endpoint(endpoint)
-        }
     }
 
     /// Text from the report, as it is when plain; otherwise the row is not plain.
@@ -112,16 +56,64 @@ struct PlainRow {
         }
         if copied != true { notPlain = true }
     }
+}
 
-    /// Puts the separator before every part but the first, for `endPart` to turn into a line break if need be.
-    private mutating func startPart() {
-        bytes.put(Self.separator)
-        partStart = bytes.count
-        wideBytes = 0
+/// The row's parts as they are when plain (escaping leaves plain text as it is, piece by piece as whole).
+extension PlainRow: RowSink {
+    /// The report's own words; `→` and `–` are one column each, as `TextPart.literal` counts them.
+    mutating func word(_ text: StaticString) {
+        bytes.put(text)
+        if !text.isASCII {
+            text.withUTF8Buffer { utf8 in
+                for byte in utf8 where byte & 0xC0 == 0x80 { wideBytes += 1 }
+            }
+        }
     }
 
+    mutating func text(_ text: String) { plain(text) }
+
+    mutating func number(_ value: Int) { bytes.putDecimal(value) }
+
+    /// An endpoint's text is plain.
+    mutating func endpoint(_ endpoint: Endpoint) {
+        if endpoint.address.isIPv6 {
+            bytes.putIPv6Endpoint(endpoint)
+        } else {
+            bytes.putIPv4Endpoint(endpoint)
+        }
+    }
+
+    mutating func sni(_ sni: String) {
+        bytes.put("SNI " as StaticString)
+        // Longer than the name limit: cut, with a count, by `LineFitter`.
+        if sni.utf8.count > ConnectionText.nameLimit - 4 { notPlain = true }
+        plain(sni)
+    }
+
+    mutating func time(_ time: Timestamp, clock: Clock) {
+        if clock.showsDate {
+            if !bytes.putDate(time) { notPlain = true }
+            bytes.put(UInt8(ascii: " "))
+        }
+        if !bytes.putTimeOfDay(time) { notPlain = true }
+    }
+
+    mutating func frames(_ first: Int, _ last: Int) {
+        if first == last {
+            bytes.put("frame " as StaticString)
+            bytes.putDecimal(first)
+        } else {
+            bytes.put("frames " as StaticString)
+            bytes.putRange(first, last)
+            wideBytes += 2
+        }
+    }
+
+    /// Lays out the part just written (a line break instead of the separator before it when it would pass the
+    /// width), then opens the next one with a separator, for the next `endPart` to turn into a line break if
+    /// need be.
     @inline(__always)
-    private mutating func endPart() {
+    mutating func endPart() {
         let partWidth = bytes.count - partStart - wideBytes
         if lineHasPart && lineWidth + Self.separator.utf8CodeUnitCount + partWidth > width {
             bytes.replace(at: partStart - Self.separator.utf8CodeUnitCount, removing: Self.separator.utf8CodeUnitCount,
@@ -132,18 +124,8 @@ struct PlainRow {
         if lineHasPart { lineWidth += Self.separator.utf8CodeUnitCount }
         lineWidth += partWidth
         lineHasPart = true
+        bytes.put(Self.separator)
+        partStart = bytes.count
+        wideBytes = 0
     }
-}
-
-/// The verdict's words and strings, as they are when plain (escaping leaves plain text as it is, piece by piece
-/// as whole).
-extension PlainRow: WordingSink {
-    mutating func word(_ text: StaticString) {
-        if !text.isASCII { notPlain = true }
-        bytes.put(text)
-    }
-
-    mutating func text(_ text: String) { plain(text) }
-
-    mutating func number(_ value: Int) { bytes.putDecimal(value) }
 }
