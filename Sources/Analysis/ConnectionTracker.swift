@@ -289,9 +289,7 @@ extension ConnectionTracker {
     /// (Inlined: called out of line, it copied the whole tracker for every received segment.)
     @inline(__always) private var outcomeMayBeKnown: Bool {
         if decryption != nil || !observation.alerts.isEmpty { return true }
-        if observation.isTLS13 {
-            return observation.encryptedRecordCount[.client] != nil && HandshakeProgress.tls13InferenceMaySettle(observation.encryptedRecords)
-        }
+        if observation.isTLS13 { return observation.encryptedRecordCount[.client] != nil }
         return observation.encryptedRecords.contains { $0.side == .client && $0.contentType == .applicationData }
     }
 

@@ -113,44 +113,6 @@ public struct HandshakeProgress: Sendable {
         return [ticket, data?.at.frame].compactMap { $0 }.min()
     }
 
-    /// False when `inferTLS13` over these records (without alerts) cannot settle the outcome, so that a tracker
-    /// spares computing the progress: success needs data from the client after its Finished (a second client record
-    /// after the server's flight), and a failure an alert-sized record where the inference looks for one (the
-    /// client's answer, the server's answers to it, or the flight's last record when the client sent none). The
-    /// server's tickets between a client's Finished and its first request each asked otherwise. A necessary
-    /// condition: keep it in step with `inferTLS13`.
-    public static func tls13InferenceMaySettle(_ records: [EncryptedRecordMark]) -> Bool {
-        // Two plain passes (this runs after every record of a TLS 1.3 connection until its outcome is known).
-        var flightIndex: Int?
-        var clientIndex: Int?
-        var clientCount = 0
-        for index in records.indices where records[index].contentType == .applicationData {
-            guard flightIndex != nil else {
-                if records[index].side == .server { flightIndex = index }
-                continue
-            }
-            if records[index].side == .client {
-                if records[index].length <= alertSizedRecordLimit { return true }
-                clientCount += 1
-                if clientCount >= 2 { return true }
-                if clientIndex == nil { clientIndex = index }
-            }
-        }
-        guard let flightIndex else { return false }
-        // No answer yet: the flight's last record may be the server's alert.
-        guard let clientIndex else { return true }
-        // One client record, larger than an alert: only an alert-sized answer from the server can settle it, among
-        // the records the inference reads as answers (from the first with a later frame on; the client's own
-        // record among them, were frames out of order, counts as data).
-        let answered = records[clientIndex].at.frame
-        var answers = false
-        for index in flightIndex..<records.endIndex where records[index].contentType == .applicationData {
-            answers = answers || records[index].at.frame > answered
-            if answers, records[index].side == .client || records[index].length <= alertSizedRecordLimit { return true }
-        }
-        return false
-    }
-
     static func inferTLS13(_ o: ConnectionObservation) -> TLS13Inference {
         // Over the (at most `encryptedRecordLimit`) application-data records in the order seen, without
         // building arrays: this runs after every record of every TLS 1.3 connection until the outcome is known.
