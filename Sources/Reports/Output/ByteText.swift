@@ -103,7 +103,9 @@ enum ByteText {
             count += 1
         }
 
-        /// Bytes copied as they are.
+        /// Bytes copied as they are. Inlined, as `put(_: StaticString)` is: a word's length is then known where
+        /// it is written, and its few bytes are moved without a call to `memcpy`.
+        @inline(__always)
         mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
             guard let source = bytes.baseAddress, let base = buffer.baseAddress else { return }
             guard bytes.count <= buffer.count - count else {
@@ -114,6 +116,7 @@ enum ByteText {
             count += bytes.count
         }
 
+        @inline(__always)
         mutating func put(_ text: StaticString) {
             text.withUTF8Buffer { put($0) }
         }
