@@ -7,6 +7,10 @@ import PacketDecoding
 
 enum ByteText {
     fileprivate static let zero = UInt8(ascii: "0")
+    /// `00` to `99`, two bytes each: digits are stored a pair at a time (half the divisions).
+    fileprivate static var digitPairs: StaticString {
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+    }
 
     /// `String(value)`.
     static func appendDecimal(_ value: Int, to stream: inout ReportStream) {
@@ -46,11 +50,11 @@ enum ByteText {
 
     /// `03:12:04.118` (`Timestamp.timeOfDay`).
     static func appendTimeOfDay(_ time: Timestamp, to stream: inout ReportStream) {
-        guard let civil = Civil(time) else {
+        guard let clockTime = ClockTime(time) else {
             stream.append(time.timeOfDay)
             return
         }
-        withDigits(to: &stream) { $0.putTimeOfDay(civil, time) }
+        withDigits(to: &stream) { $0.putTimeOfDay(clockTime, time) }
     }
 
     /// `2026-11-29` (`Timestamp.date`).
@@ -71,7 +75,7 @@ enum ByteText {
         withDigits(to: &stream) { digits in
             civil.putDate(&digits)
             digits.put(UInt8(ascii: "T"))
-            civil.putTime(&digits)
+            digits.withRoom(8) { civil.time.store(&$0) }
             digits.put(UInt8(ascii: "."))
             digits.put(UInt(time.nanoseconds / 1000), width: 6)
             digits.put(UInt8(ascii: "Z"))
@@ -99,7 +103,9 @@ enum ByteText {
             count += 1
         }
 
-        /// Bytes copied as they are.
+        /// Bytes copied as they are. Inlined, as `put(_: StaticString)` is: a word's length is then known where
+        /// it is written, and its few bytes are moved without a call to `memcpy`.
+        @inline(__always)
         mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
             guard let source = bytes.baseAddress, let base = buffer.baseAddress else { return }
             guard bytes.count <= buffer.count - count else {
@@ -110,6 +116,7 @@ enum ByteText {
             count += bytes.count
         }
 
+        @inline(__always)
         mutating func put(_ text: StaticString) {
             text.withUTF8Buffer { put($0) }
         }
@@ -207,8 +214,8 @@ enum ByteText {
 
         /// `03:12:04.118` (`Timestamp.timeOfDay`); false, with nothing written, for a time `Civil` cannot read.
         mutating func putTimeOfDay(_ time: Timestamp) -> Bool {
-            guard let civil = Civil(time) else { return false }
-            putTimeOfDay(civil, time)
+            guard let clockTime = ClockTime(time) else { return false }
+            putTimeOfDay(clockTime, time)
             return true
         }
 
@@ -219,12 +226,12 @@ enum ByteText {
             return true
         }
 
-        fileprivate mutating func putTimeOfDay(_ civil: Civil, _ time: Timestamp) {
+        fileprivate mutating func putTimeOfDay(_ clockTime: ClockTime, _ time: Timestamp) {
             let milliseconds = UInt(time.nanoseconds / 1_000_000)
             // Nanoseconds are below a second in a Timestamp; more would show as more digits, as `timeOfDay` does.
             let millisecondLength = max(3, ByteText.digitCount(milliseconds))
             withRoom(9 + millisecondLength) { cursor in
-                civil.storeTime(&cursor)
+                clockTime.store(&cursor)
                 cursor.store(UInt8(ascii: "."))
                 cursor.storeDigits(milliseconds, length: millisecondLength)
             }
@@ -257,9 +264,14 @@ enum ByteText {
         /// A value below 1,000, without leading zeros: at most 3 bytes.
         @inline(__always)
         mutating func storeOctet(_ value: UInt) {
-            if value >= 100 { store(ByteText.zero + UInt8(truncatingIfNeeded: value / 100 % 10)) }
-            if value >= 10 { store(ByteText.zero + UInt8(truncatingIfNeeded: value / 10 % 10)) }
-            store(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
+            if value >= 100 {
+                store(ByteText.zero + UInt8(truncatingIfNeeded: value / 100 % 10))
+                storeTwoDigits(value)
+            } else if value >= 10 {
+                storeTwoDigits(value)
+            } else {
+                store(ByteText.zero + UInt8(truncatingIfNeeded: value))
+            }
         }
 
         /// An IPv4 address (its 32 bits in `value`) as `192.0.2.1`: at most 15 bytes.
@@ -274,12 +286,12 @@ enum ByteText {
             storeOctet(value & 0xff)
         }
 
-        /// A value below 100: 2 bytes.
+        /// The last two decimal digits of `value`: 2 bytes.
         @inline(__always)
         mutating func storeTwoDigits(_ value: UInt) {
-            let tens = value / 10 % 10
-            store(ByteText.zero + UInt8(truncatingIfNeeded: tens))
-            store(ByteText.zero + UInt8(truncatingIfNeeded: value % 10))
+            let pair = ByteText.digitPairs.utf8Start + 2 * Int(value % 100)
+            store(pair[0])
+            store(pair[1])
         }
 
         /// Lower-case hex without leading zeros: at most 4 bytes.
@@ -298,11 +310,17 @@ enum ByteText {
             guard length > 0 else { return }
             var digit = position + length
             var rest = value
-            repeat {
+            while position.distance(to: digit) >= 2 {
+                digit -= 2
+                let pair = ByteText.digitPairs.utf8Start + 2 * Int(rest % 100)
+                digit.initialize(to: pair[0])
+                (digit + 1).initialize(to: pair[1])
+                rest /= 100
+            }
+            if digit > position {
                 digit -= 1
                 digit.initialize(to: ByteText.zero + UInt8(truncatingIfNeeded: rest % 10))
-                rest /= 10
-            } while digit > position
+            }
             position += length
         }
     }
@@ -315,16 +333,40 @@ enum ByteText {
         }
     }
 
+    /// A UTC time of day, for the times `Civil` reads: all a row's time needs (the date's arithmetic is skipped).
+    fileprivate struct ClockTime {
+        var hour, minute, second: UInt
+
+        init?(_ time: Timestamp) {
+            guard time.seconds >= 0, time.seconds < Civil.secondsBeforeYear10000 else { return nil }
+            let secondsOfDay = UInt(time.seconds) % 86_400
+            hour = secondsOfDay / 3600
+            minute = secondsOfDay % 3600 / 60
+            second = secondsOfDay % 60
+        }
+
+        /// `03:12:04`: 8 bytes (hours, minutes and seconds are below 100).
+        @inline(__always)
+        func store(_ cursor: inout Cursor) {
+            cursor.storeTwoDigits(hour)
+            cursor.store(UInt8(ascii: ":"))
+            cursor.storeTwoDigits(minute)
+            cursor.store(UInt8(ascii: ":"))
+            cursor.storeTwoDigits(second)
+        }
+    }
+
     /// A UTC date and time of day, for years 1970 to 9999 (other times use `Timestamp`'s own text).
     fileprivate struct Civil {
-        var year, month, day, hour, minute, second: UInt
+        static let secondsBeforeYear10000 = 253_402_300_800
+        var year, month, day: UInt
+        var time: ClockTime
 
         /// Days-from-civil inverse (Howard Hinnant's algorithm), as `Timestamp` computes it.
         init?(_ time: Timestamp) {
-            guard time.seconds >= 0, time.seconds < 253_402_300_800 else { return nil }
-            let seconds = UInt(time.seconds)
-            let days = seconds / 86_400
-            let secondsOfDay = seconds % 86_400
+            guard let clockTime = ClockTime(time) else { return nil }
+            self.time = clockTime
+            let days = UInt(time.seconds) / 86_400
             let z = days + 719_468
             let era = z / 146_097
             let doe = z - era * 146_097
@@ -334,9 +376,6 @@ enum ByteText {
             day = doy - (153 * mp + 2) / 5 + 1
             month = mp < 10 ? mp + 3 : mp - 9
             year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-            hour = secondsOfDay / 3600
-            minute = secondsOfDay % 3600 / 60
-            second = secondsOfDay % 60
         }
 
         func putDate(_ digits: inout Digits) {
@@ -345,20 +384,6 @@ enum ByteText {
             digits.putTwoDigits(month)
             digits.put(UInt8(ascii: "-"))
             digits.putTwoDigits(day)
-        }
-
-        func putTime(_ digits: inout Digits) {
-            digits.withRoom(8) { storeTime(&$0) }
-        }
-
-        /// `03:12:04`: 8 bytes (hours, minutes and seconds are below 100).
-        @inline(__always)
-        func storeTime(_ cursor: inout Cursor) {
-            cursor.storeTwoDigits(hour)
-            cursor.store(UInt8(ascii: ":"))
-            cursor.storeTwoDigits(minute)
-            cursor.store(UInt8(ascii: ":"))
-            cursor.storeTwoDigits(second)
         }
     }
 }

@@ -60,7 +60,9 @@ struct PlainRow {
 
 /// The row's parts as they are when plain (escaping leaves plain text as it is, piece by piece as whole).
 extension PlainRow: RowSink {
-    /// The report's own words; `→` and `–` are one column each, as `TextPart.literal` counts them.
+    /// The report's own words; `→` and `–` are one column each, as `TextPart.literal` counts them. Inlined: each
+    /// word is a literal, so whether it is ASCII and how long it is are known where it is written.
+    @inline(__always)
     mutating func word(_ text: StaticString) {
         bytes.put(text)
         if !text.isASCII {
