@@ -29,7 +29,7 @@ struct LiveConnection {
     @usableFromInline
     enum Outcome { case open, closed, ignored, restart }
 
-    var key: ConnectionKey
+    @usableFromInline var key: ConnectionKey
     @usableFromInline var info: TCPConnectionInfo
     /// The handler asked to forget the connection: stop everything, the table makes it a tombstone.
     @usableFromInline var ignored = false

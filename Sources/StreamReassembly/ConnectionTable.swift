@@ -49,8 +49,9 @@ struct LRULinks {
 }
 
 /// The two ends of an intrusive activity list threaded through the table's entries.
+@usableFromInline
 struct ActivityList {
-    var newest = -1
+    @usableFromInline var newest = -1
     var oldest = -1
 }
 
@@ -93,11 +94,12 @@ struct ConnectionTable {
     @usableFromInline var live: [LiveConnection] = []
     private(set) var tombstones: [Tombstone] = []
     private(set) var index = ConnectionIndex()
-    private(set) var active = ActivityList()
+    @usableFromInline private(set) var active = ActivityList()
     private(set) var closing = ActivityList()
 
     var count: Int { live.count + tombstones.count }
 
+    @inlinable
     static func isLive(_ ref: Int) -> Bool { ref & 1 == 0 }
 
     func key(_ ref: Int) -> ConnectionKey {
@@ -199,18 +201,22 @@ struct ConnectionTable {
         set { if name == .active { active = newValue } else { closing = newValue } }
     }
 
+    @inline(__always)
     private func links(_ ref: Int) -> LRULinks {
         Self.isLive(ref) ? live[ref >> 1].links : tombstones[ref >> 1].links
     }
 
+    @inline(__always)
     private mutating func setLinks(_ ref: Int, _ links: LRULinks) {
         if Self.isLive(ref) { live[ref >> 1].links = links } else { tombstones[ref >> 1].links = links }
     }
 
+    @inline(__always)
     private mutating func setNewer(_ ref: Int, _ value: Int) {
         if Self.isLive(ref) { live[ref >> 1].links.newer = value } else { tombstones[ref >> 1].links.newer = value }
     }
 
+    @inline(__always)
     private mutating func setOlder(_ ref: Int, _ value: Int) {
         if Self.isLive(ref) { live[ref >> 1].links.older = value } else { tombstones[ref >> 1].links.older = value }
     }
