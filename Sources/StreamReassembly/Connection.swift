@@ -67,8 +67,9 @@ struct LiveConnection {
         }
     }
 
-    /// Changes one direction in place, for the changes made at nearly every packet: inlined with its closure,
-    /// where the subscript's `_modify` is a coroutine call (about 20 instructions) each time.
+    /// Changes one direction in place, for the changes made at nearly every packet or connection (data, SYN, FIN):
+    /// inlined with its closure, where the subscript's `_modify` is a coroutine call (about 20 instructions) each
+    /// time.
     @inline(__always)
     mutating func update(_ side: Side, _ change: (inout HalfStream) -> Void) {
         if side == .a { change(&a) } else { change(&b) }
@@ -195,8 +196,10 @@ struct LiveConnection {
     private mutating func deliverWaitingFIN(_ side: Side, _ sink: EventSink) {
         guard !ignored, let fin = self[side].fin, !self[side].finDelivered,
               self[side].stopped || self[side].nextOffset >= fin.offset else { return }
-        if self[side].nextOffset == fin.offset { self[side].advance(by: 1) }  // FIN takes one sequence number
-        self[side].finDelivered = true
+        update(side) {
+            if $0.nextOffset == fin.offset { $0.advance(by: 1) }  // FIN takes one sequence number
+            $0.finDelivered = true
+        }
         dropBuffered(side)
         emit(.fin(direction(of: side), frame: fin.frame, timestamp: fin.timestamp), sink)
     }
@@ -270,19 +273,21 @@ struct LiveConnection {
             let half = self[side]
             // The first SYN, or a retry with a new initial sequence number, before any data.
             if !half.dataSeen && (!half.synSeen || half.initialSequence != sequence) {
-                self[side].start(at: sequence, isSYN: true)
+                update(side) { $0.start(at: sequence, isSYN: true) }
                 dropBuffered(side)
-                self[side].advance(by: 1)  // SYN takes one sequence number
-                self[side].sentEnd = 1
+                update(side) {
+                    $0.advance(by: 1)  // SYN takes one sequence number
+                    $0.sentEnd = 1
+                }
             }
             // A SYN-ACK without the SYN tells where the client's bytes start.
             if flags.contains(.ack), !self[side.other].started {
-                self[side.other].start(at: TCPSequence(segment.acknowledgmentNumber), isSYN: false)
+                update(side.other) { $0.start(at: TCPSequence(segment.acknowledgmentNumber), isSYN: false) }
             }
             emit(.syn(direction(of: side), frame: frame, timestamp: timestamp), sink)
         } else if !self[side].started {
             // Mid-stream start: the first segment seen begins the direction.
-            self[side].start(at: sequence, isSYN: false)
+            update(side) { $0.start(at: sequence, isSYN: false) }
         }
         let dataSequence = flags.contains(.syn) ? sequence.advanced(by: 1) : sequence
         let missing = segment.missingPayloadBytes
@@ -297,10 +302,11 @@ struct LiveConnection {
             }
         }
         if flags.contains(.fin), !ignored, !self[side].finDelivered {
-            if self[side].fin == nil {
-                let offset = self[side].offset(of: dataSequence.advanced(by: length))
-                self[side].fin = PendingFIN(offset: offset, frame: frame, timestamp: timestamp)
-                self[side].sentEnd = max(self[side].sentEnd, offset + 1)
+            update(side) { half in
+                guard half.fin == nil else { return }
+                let offset = half.offset(of: dataSequence.advanced(by: length))
+                half.fin = PendingFIN(offset: offset, frame: frame, timestamp: timestamp)
+                half.sentEnd = max(half.sentEnd, offset + 1)
             }
             deliverFINIfReady(side, sink)
         }

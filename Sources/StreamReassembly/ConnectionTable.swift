@@ -191,9 +191,10 @@ struct ConnectionTable {
     @inline(__always)
     mutating func touch(_ ref: Int) {
         // Most packets belong to a live connection: its list needs no look at a tombstone.
-        guard ref != (Self.isLive(ref) ? active.newest : self[list: list(of: ref)].newest) else { return }
-        unlink(ref)
-        pushNewest(ref)
+        let name = Self.isLive(ref) ? ListName.active : list(of: ref)
+        guard ref != self[list: name].newest else { return }
+        unlink(ref, from: name)
+        pushNewest(ref, onto: name)
     }
 
     private subscript(list name: ListName) -> ActivityList {
@@ -222,15 +223,22 @@ struct ConnectionTable {
     }
 
     private mutating func unlink(_ ref: Int) {
-        let name = list(of: ref)
+        unlink(ref, from: list(of: ref))
+    }
+
+    /// Takes `ref` out of its list `name`; its own links are left as they were (the caller links it again or
+    /// removes it).
+    private mutating func unlink(_ ref: Int, from name: ListName) {
         let node = links(ref)
         if node.newer >= 0 { setOlder(node.newer, node.older) } else { self[list: name].newest = node.older }
         if node.older >= 0 { setNewer(node.older, node.newer) } else { self[list: name].oldest = node.newer }
-        setLinks(ref, LRULinks())
     }
 
     private mutating func pushNewest(_ ref: Int) {
-        let name = list(of: ref)
+        pushNewest(ref, onto: list(of: ref))
+    }
+
+    private mutating func pushNewest(_ ref: Int, onto name: ListName) {
         let newest = self[list: name].newest
         setLinks(ref, LRULinks(newer: -1, older: newest))
         if newest >= 0 { setNewer(newest, ref) } else { self[list: name].oldest = ref }
