@@ -153,7 +153,7 @@ struct LiveConnection {
             info.server = client
         case .stopPayload(let direction):
             let side = side(of: direction)
-            self[side].stopped = true
+            update(side) { $0.stopped = true }
             dropBuffered(side)
         case .ignoreConnection:
             ignored = true
@@ -234,20 +234,15 @@ struct LiveConnection {
 
     // MARK: Packets
 
-    /// `bytes` holds the payload, at `segment.payloadRange`.
+    /// `bytes` holds the payload, at `segment.payloadRange`. A bare acknowledgment goes through
+    /// `processBareAcknowledgment` instead.
     @usableFromInline
     mutating func process(_ segment: TCPHeader, _ bytes: ArraySlice<UInt8>, from side: Side, frame: Int,
                           timestamp: Timestamp, context: inout ReassemblyContext, _ sink: EventSink) -> Outcome {
         let flags = segment.flags
         let sequence = TCPSequence(segment.sequenceNumber)
         if flags.contains(.syn), !flags.contains(.ack), isNewConnection(sequence, from: side) { return .restart }
-        info.lastFrame = frame
-        info.lastTimestamp = timestamp
-        info.packets += 1
-        if flags == .ack, isBareAcknowledgment(segment, from: side) {
-            if ignored { return .ignored }
-            return a.finDelivered && b.finDelivered ? .closed : .open
-        }
+        count(frame: frame, timestamp: timestamp)
 
         // The peer acknowledged bytes of the other direction that the capture does not have: note it, and give
         // them up at that direction's next packet if it does not bring them (captures do reorder an ACK before
@@ -324,16 +319,31 @@ struct LiveConnection {
         return a.finDelivered && b.finDelivered ? .closed : .open
     }
 
-    /// Whether a segment with only the ACK flag changes nothing below: no payload, its direction already
-    /// started with nothing buffered or acknowledged unseen, and nothing (buffered bytes, a FIN) waiting in the
-    /// other direction for an acknowledgment to settle. Most packets of a capture are such ACKs, and they then
-    /// skip the checks `process` makes for every other segment.
-    @inline(__always)
-    private func isBareAcknowledgment(_ segment: TCPHeader, from side: Side) -> Bool {
+    /// Takes note of a packet of the connection.
+    @inlinable
+    mutating func count(frame: Int, timestamp: Timestamp) {
+        info.lastFrame = frame
+        info.lastTimestamp = timestamp
+        info.packets += 1
+    }
+
+    /// The outcome of a packet that changes nothing but the counters, else nil (the caller then runs it through
+    /// `process`): a segment with only the ACK flag and no payload, its direction already started with nothing
+    /// buffered or acknowledged unseen, and nothing (buffered bytes, a FIN) waiting in the other direction for an
+    /// acknowledgment to settle. Most packets of a capture are such ACKs: inlined into the reassembler's
+    /// per-packet path, they make no call at all.
+    @inlinable @inline(__always)
+    mutating func processBareAcknowledgment(_ segment: TCPHeader, from side: Side, frame: Int,
+                                            timestamp: Timestamp) -> Outcome? {
+        guard segment.flags == .ack, segment.payloadRange.isEmpty, segment.missingPayloadBytes == 0 else { return nil }
         let half = side == .a ? a : b
         let other = side == .a ? b : a
-        return segment.payloadRange.isEmpty && segment.missingPayloadBytes == 0 && half.started
-            && half.bufferedSegments == 0 && half.acknowledgedEnd == nil && !other.hasWaiting
+        guard half.started, half.bufferedSegments == 0, half.acknowledgedEnd == nil, !other.hasWaiting else {
+            return nil
+        }
+        count(frame: frame, timestamp: timestamp)
+        if ignored { return .ignored }
+        return a.finDelivered && b.finDelivered ? .closed : .open
     }
 
     /// Puts a segment's bytes in order: retransmitted parts are dropped, in-order bytes delivered at once (the
