@@ -8,9 +8,9 @@ struct HalfStream {
     @usableFromInline var started = false
     var synSeen = false
     /// Payload (or cut payload) seen: a SYN with a new initial sequence number is then a new connection.
-    var dataSeen = false
+    @usableFromInline var dataSeen = false
     /// The handler asked for no more payload: only FIN/RST are reported.
-    var stopped = false
+    @usableFromInline var stopped = false
     var initialSequence = TCPSequence(0)
     /// The next byte expected, as a sequence number and as a stream offset.
     var nextSequence = TCPSequence(0)

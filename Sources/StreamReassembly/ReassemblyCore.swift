@@ -85,8 +85,7 @@ struct ReassemblyCore {
     mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
                               timestamp: Timestamp, now: Timestamp, _ sink: EventSink) -> LiveConnection.Outcome {
         table.live[slot].lastActivity = now
-        if let outcome = table.live[slot].processBareAcknowledgment(header, from: side, frame: frame,
-                                                                    timestamp: timestamp) {
+        if let outcome = table.live[slot].processUneventful(header, from: side, frame: frame, timestamp: timestamp) {
             return outcome
         }
         let before = table.live[slot].bufferedBytes
