@@ -49,8 +49,9 @@ struct LRULinks {
 }
 
 /// The two ends of an intrusive activity list threaded through the table's entries.
+@usableFromInline
 struct ActivityList {
-    var newest = -1
+    @usableFromInline var newest = -1
     var oldest = -1
 }
 
@@ -93,11 +94,12 @@ struct ConnectionTable {
     @usableFromInline var live: [LiveConnection] = []
     private(set) var tombstones: [Tombstone] = []
     private(set) var index = ConnectionIndex()
-    private(set) var active = ActivityList()
+    @usableFromInline private(set) var active = ActivityList()
     private(set) var closing = ActivityList()
 
     var count: Int { live.count + tombstones.count }
 
+    @inlinable
     static func isLive(_ ref: Int) -> Bool { ref & 1 == 0 }
 
     func key(_ ref: Int) -> ConnectionKey {
@@ -189,9 +191,10 @@ struct ConnectionTable {
     @inline(__always)
     mutating func touch(_ ref: Int) {
         // Most packets belong to a live connection: its list needs no look at a tombstone.
-        guard ref != (Self.isLive(ref) ? active.newest : self[list: list(of: ref)].newest) else { return }
-        unlink(ref)
-        pushNewest(ref)
+        let name = Self.isLive(ref) ? ListName.active : list(of: ref)
+        guard ref != self[list: name].newest else { return }
+        unlink(ref, from: name)
+        pushNewest(ref, onto: name)
     }
 
     private subscript(list name: ListName) -> ActivityList {
@@ -199,32 +202,43 @@ struct ConnectionTable {
         set { if name == .active { active = newValue } else { closing = newValue } }
     }
 
+    @inline(__always)
     private func links(_ ref: Int) -> LRULinks {
         Self.isLive(ref) ? live[ref >> 1].links : tombstones[ref >> 1].links
     }
 
+    @inline(__always)
     private mutating func setLinks(_ ref: Int, _ links: LRULinks) {
         if Self.isLive(ref) { live[ref >> 1].links = links } else { tombstones[ref >> 1].links = links }
     }
 
+    @inline(__always)
     private mutating func setNewer(_ ref: Int, _ value: Int) {
         if Self.isLive(ref) { live[ref >> 1].links.newer = value } else { tombstones[ref >> 1].links.newer = value }
     }
 
+    @inline(__always)
     private mutating func setOlder(_ ref: Int, _ value: Int) {
         if Self.isLive(ref) { live[ref >> 1].links.older = value } else { tombstones[ref >> 1].links.older = value }
     }
 
     private mutating func unlink(_ ref: Int) {
-        let name = list(of: ref)
+        unlink(ref, from: list(of: ref))
+    }
+
+    /// Takes `ref` out of its list `name`; its own links are left as they were (the caller links it again or
+    /// removes it).
+    private mutating func unlink(_ ref: Int, from name: ListName) {
         let node = links(ref)
         if node.newer >= 0 { setOlder(node.newer, node.older) } else { self[list: name].newest = node.older }
         if node.older >= 0 { setNewer(node.older, node.newer) } else { self[list: name].oldest = node.newer }
-        setLinks(ref, LRULinks())
     }
 
     private mutating func pushNewest(_ ref: Int) {
-        let name = list(of: ref)
+        pushNewest(ref, onto: list(of: ref))
+    }
+
+    private mutating func pushNewest(_ ref: Int, onto name: ListName) {
         let newest = self[list: name].newest
         setLinks(ref, LRULinks(newer: -1, older: newest))
         if newest >= 0 { setNewer(newest, ref) } else { self[list: name].oldest = ref }

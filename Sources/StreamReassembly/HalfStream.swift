@@ -5,12 +5,12 @@ import WireFormat
 /// on the per-packet path costs no reference counting; the out-of-order bytes live in an `OutOfOrderBuffer`.
 @usableFromInline
 struct HalfStream {
-    var started = false
+    @usableFromInline var started = false
     var synSeen = false
     /// Payload (or cut payload) seen: a SYN with a new initial sequence number is then a new connection.
-    var dataSeen = false
+    @usableFromInline var dataSeen = false
     /// The handler asked for no more payload: only FIN/RST are reported.
-    var stopped = false
+    @usableFromInline var stopped = false
     var initialSequence = TCPSequence(0)
     /// The next byte expected, as a sequence number and as a stream offset.
     var nextSequence = TCPSequence(0)
@@ -18,18 +18,18 @@ struct HalfStream {
     /// One past the highest offset seen sent (data or FIN): how far an acknowledgment may skip holes.
     var sentEnd: Int64 = 0
     /// The receiver acknowledged up to here, past a hole: given up at this direction's next packet.
-    var acknowledgedEnd: Int64?
-    var fin: PendingFIN?
-    var finDelivered = false
+    @usableFromInline var acknowledgedEnd: Int64?
+    @usableFromInline var fin: PendingFIN?
+    @usableFromInline var finDelivered = false
     /// Mirrors of the direction's `OutOfOrderBuffer`, kept in step by `LiveConnection`.
-    var bufferedSegments = 0
+    @usableFromInline var bufferedSegments = 0
     @usableFromInline var bufferedBytes = 0
 
     /// A FIN flag was seen (delivered or waiting behind a hole).
     var finSeen: Bool { fin != nil || finDelivered }
 
     /// Something is waiting behind a hole.
-    var hasWaiting: Bool { bufferedSegments > 0 || (fin != nil && !finDelivered) }
+    @inlinable var hasWaiting: Bool { bufferedSegments > 0 || (fin != nil && !finDelivered) }
 
     func offset(of sequence: TCPSequence) -> Int64 {
         nextOffset + Int64(nextSequence.distance(to: sequence))
@@ -54,6 +54,7 @@ struct HalfStream {
 }
 
 /// A FIN seen at `offset`, delivered once every byte before it has been delivered or given up.
+@usableFromInline
 struct PendingFIN {
     var offset: Int64
     var frame: Int
