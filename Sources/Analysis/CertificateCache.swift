@@ -16,7 +16,10 @@ struct CertificateCache {
     /// the certificates.
     private var nextChainNumber = 0
     private var verdicts: [TrustKey: TrustVerdict] = [:]
-    private var findings: [FindingsKey: CachedFindings] = [:]
+    /// Findings by chain, SNI and server: places in `cachedFindings`, whose entries are then read in place (a
+    /// dictionary's value is copied out whole, its strings and arrays retained and released, on every lookup).
+    private var findingPlaces: [FindingsKey: Int] = [:]
+    private var cachedFindings: [CachedFindings] = []
     static let capacity = 4096
     /// Chains hold their certificates' bytes (a chain can be tens of kB): fewer of them.
     static let chainCapacity = 1024
@@ -188,16 +191,27 @@ struct CertificateCache {
             return CertificateFindings(summaries: summaries, unreadable: chain.unreadable, sni: sni, captureTime: captureTime, trust: trust)
         }
         let key = FindingsKey(chain: chain.number, sni: sni, server: server)
-        if let cached = findings[key], cached.holds(for: summaries, at: captureTime) {
-            var result = cached.findings
+        let place = findingPlaces[key]
+        if let place, cachedFindings[place].holds(for: summaries, at: captureTime) {
+            var result = cachedFindings[place].findings
             result.trust = trust
             result.captureTime = captureTime
             return result
         }
         let result = CertificateFindings(summaries: summaries, unreadable: chain.unreadable, sni: sni,
                                          captureTime: captureTime, trust: trust)
-        if findings.count >= Self.capacity { findings.removeAll(keepingCapacity: true) }
-        findings[key] = CachedFindings(findings: result, validity: summaries.map { ValidityAtTime($0, at: captureTime) })
+        let cached = CachedFindings(findings: result, validity: summaries.map { ValidityAtTime($0, at: captureTime) })
+        if let place {
+            // Computed again for a capture time that compares differently with the dates: replaced.
+            cachedFindings[place] = cached
+            return result
+        }
+        if cachedFindings.count >= Self.capacity {
+            findingPlaces.removeAll(keepingCapacity: true)
+            cachedFindings.removeAll(keepingCapacity: true)
+        }
+        findingPlaces[key] = cachedFindings.count
+        cachedFindings.append(cached)
         return result
     }
 }
