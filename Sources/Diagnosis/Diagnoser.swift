@@ -175,7 +175,18 @@ public struct Diagnoser {
         if message == "Certificate" || message == "ChangeCipherSpec" || message == "Finished" {
             return "after \(from.rawValue) \(message)"
         }
-        return "after \(message)"
+        return Self.after(message)
+    }
+
+    /// `after <message>`, the usual ones as literals: nothing is built, and the list then finds each stage's number
+    /// by comparing it with an equal literal, at once.
+    static func after(_ message: String) -> String {
+        switch message {
+        case "ClientHello": "after ClientHello"
+        case "ServerHelloDone": "after ServerHelloDone"
+        case "ServerHello": "after ServerHello"
+        default: "after \(message)"
+        }
     }
 
     func warnings(verdict: Verdict) -> [String] {
