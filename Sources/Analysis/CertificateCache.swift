@@ -1,3 +1,4 @@
+import Glibc
 import WireFormat
 import PacketDecoding
 import CertificateAnalysis
@@ -15,7 +16,10 @@ struct CertificateCache {
     /// the certificates.
     private var nextChainNumber = 0
     private var verdicts: [TrustKey: TrustVerdict] = [:]
-    private var findings: [FindingsKey: CachedFindings] = [:]
+    /// Findings by chain, SNI and server: places in `cachedFindings`, whose entries are then read in place (a
+    /// dictionary's value is copied out whole, its strings and arrays retained and released, on every lookup).
+    private var findingPlaces: [FindingsKey: Int] = [:]
+    private var cachedFindings: [CachedFindings] = []
     static let capacity = 4096
     /// Chains hold their certificates' bytes (a chain can be tens of kB): fewer of them.
     static let chainCapacity = 1024
@@ -31,7 +35,7 @@ struct CertificateCache {
 
     /// DER bytes as a dictionary key, looked up once per certificate per connection. `[UInt8]` would hash and
     /// compare byte by byte (about 10,000 instructions for a 1.2 KB certificate): this hashes the length and
-    /// the last 16 bytes (inside the signature, different for every certificate) and compares 32 bytes at a time.
+    /// the last 16 bytes (inside the signature, different for every certificate) and compares with `memcmp`.
     /// Certificates made to share those bytes only share a bucket: the cache holds at most `capacity`.
     private struct DERKey: Hashable {
         var der: [UInt8]
@@ -55,27 +59,11 @@ struct CertificateCache {
             guard lhs.count == rhs.count else { return false }
             return lhs.withUnsafeBytes { a in
                 rhs.withUnsafeBytes { b in
-                    // The same buffer (a chain's key and a connection that got it from the same place).
-                    if a.baseAddress == b.baseAddress { return true }
-                    // Four words at a time, their differences or'ed: one branch per 32 bytes.
-                    var offset = 0
-                    func difference(_ offset: Int) -> UInt64 {
-                        a.loadUnaligned(fromByteOffset: offset, as: UInt64.self) ^ b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    }
-                    while offset + 32 <= a.count {
-                        guard difference(offset) | difference(offset + 8) | difference(offset + 16) | difference(offset + 24) == 0
-                        else { return false }
-                        offset += 32
-                    }
-                    while offset + 8 <= a.count {
-                        guard difference(offset) == 0 else { return false }
-                        offset += 8
-                    }
-                    while offset < a.count {
-                        guard a[offset] == b[offset] else { return false }
-                        offset += 1
-                    }
-                    return true
+                    // Empty (maybe without storage), or the same buffer (a chain's key and a connection that got it from
+                    // the same place).
+                    guard let x = a.baseAddress, let y = b.baseAddress, x != y else { return true }
+                    // libc's comparison, vectorized: a served chain is compared whole on every connection that gets it.
+                    return memcmp(x, y, a.count) == 0
                 }
             }
         }
@@ -203,16 +191,27 @@ struct CertificateCache {
             return CertificateFindings(summaries: summaries, unreadable: chain.unreadable, sni: sni, captureTime: captureTime, trust: trust)
         }
         let key = FindingsKey(chain: chain.number, sni: sni, server: server)
-        if let cached = findings[key], cached.holds(for: summaries, at: captureTime) {
-            var result = cached.findings
+        let place = findingPlaces[key]
+        if let place, cachedFindings[place].holds(for: summaries, at: captureTime) {
+            var result = cachedFindings[place].findings
             result.trust = trust
             result.captureTime = captureTime
             return result
         }
         let result = CertificateFindings(summaries: summaries, unreadable: chain.unreadable, sni: sni,
                                          captureTime: captureTime, trust: trust)
-        if findings.count >= Self.capacity { findings.removeAll(keepingCapacity: true) }
-        findings[key] = CachedFindings(findings: result, validity: summaries.map { ValidityAtTime($0, at: captureTime) })
+        let cached = CachedFindings(findings: result, validity: summaries.map { ValidityAtTime($0, at: captureTime) })
+        if let place {
+            // Computed again for a capture time that compares differently with the dates: replaced.
+            cachedFindings[place] = cached
+            return result
+        }
+        if cachedFindings.count >= Self.capacity {
+            findingPlaces.removeAll(keepingCapacity: true)
+            cachedFindings.removeAll(keepingCapacity: true)
+        }
+        findingPlaces[key] = cachedFindings.count
+        cachedFindings.append(cached)
         return result
     }
 }

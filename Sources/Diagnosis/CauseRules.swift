@@ -29,7 +29,7 @@ extension Diagnoser {
             return problem
         }
         if !clientSentData, clientClosed, o.isTLS13, !isResumption, let tls13 = progress.tls13,
-           let record = tls13.clientAlertAfterHandshake, let finished = tls13.clientFirst,
+           let record = encryptedRecord(tls13.clientAlertAfterHandshake), let finished = encryptedRecord(tls13.clientFirst),
            finished.at.timestamp.milliseconds(until: record.at.timestamp) <= Self.postHandshakeCheckMilliseconds {
             var text: String {
                 let close = o.rst[.client].map { "reset the connection (frame \($0.frame))" } ?? o.fin[.client].map { "closed the connection (frame \($0.frame))" } ?? "closed"
@@ -215,16 +215,16 @@ extension Diagnoser {
 
     func encryptedAlertVerdict(_ alert: ObservedAlert) -> Verdict {
         let o = observation
-        if let t = progress.tls13, t.clientRejected, let record = t.clientFirst {
-            let flight = t.serverFlight.map { "frame \($0.at.frame)" } ?? "?"
+        if let t = progress.tls13, t.clientRejected, let record = encryptedRecord(t.clientFirst) {
+            let flight = encryptedRecord(t.serverFlight).map { "frame \($0.at.frame)" } ?? "?"
             let close = o.rst[.client].map { " and reset the connection (frame \($0.frame))" }
                 ?? o.fin[.client].map { " and closed the connection (frame \($0.frame))" } ?? ""
             var text = "TLS 1.3 hides the certificate, but the record pattern shows the client refused the server's flight: right after the server's encrypted handshake (from \(flight)) the client sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)),\(close). Most likely the client rejected the server's certificate (untrusted CA, missing intermediate, wrong name or expired)."
             if o.clientHello?.serverName == nil { text += " The client sent no SNI, so the server may have answered with its default certificate." }
             return conclude(.certificateRejected, text, NextSteps.certificateRejected(o))
         }
-        if let t = progress.tls13, let record = t.serverRejected {
-            let clientFrame = t.clientFirst.map { "frame \($0.at.frame)" } ?? "?"
+        if let t = progress.tls13, let record = encryptedRecord(t.serverRejected) {
+            let clientFrame = encryptedRecord(t.clientFirst).map { "frame \($0.at.frame)" } ?? "?"
             return conclude(.clientCertificateRequired,
                            "TLS 1.3 hides the alert, but right after the client's final flight (from \(clientFrame)) the server sent one \(record.length)-byte encrypted record, the size of an alert (frame \(record.at.frame)), and nothing more: most likely it rejected a missing or unacceptable client certificate.",
                            NextSteps.clientCertificate(o))

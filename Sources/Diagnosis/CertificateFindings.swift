@@ -15,40 +15,6 @@ public struct CertificateFindings: Sendable {
     /// A TLS-terminating proxy or inspection product named by the issuer.
     public var interceptionProduct: String?
 
-    public init(summaries: [CertificateSummary], unreadable: [String], sni: String?,
-                captureTime: Timestamp, trust: TrustVerdict?) {
-        self.summaries = summaries
-        self.unreadable = unreadable
-        self.trust = trust
-        self.captureTime = captureTime
-        guard let leaf = summaries.first else {
-            chain = nil
-            hostname = nil
-            interceptionProduct = nil
-            return
-        }
-        chain = ChainAnalysis(served: summaries)
-        hostname = sni.map { HostnameMatcher.match(hostname: $0, certificate: leaf) }
-        interceptionProduct = summaries.lazy.compactMap { InterceptionProducts.product(issuing: $0) }.first
-    }
-
-    /// No certificate seen (most connections: TLS 1.3 encrypts it).
-    public init(noCertificatesAt captureTime: Timestamp) {
-        self.init(summaries: [], unreadable: [], chain: nil, hostname: nil, captureTime: captureTime, trust: nil,
-                  interceptionProduct: nil)
-    }
-
-    private init(summaries: [CertificateSummary], unreadable: [String], chain: ChainAnalysis?, hostname: HostnameMatch?,
-                 captureTime: Timestamp, trust: TrustVerdict?, interceptionProduct: String?) {
-        self.summaries = summaries
-        self.unreadable = unreadable
-        self.chain = chain
-        self.hostname = hostname
-        self.captureTime = captureTime
-        self.trust = trust
-        self.interceptionProduct = interceptionProduct
-    }
-
     public var leaf: CertificateSummary? { summaries.first }
 
     // Worked out when asked (a few times per report with certificates): stored, two optional summaries made
@@ -129,5 +95,33 @@ public struct CertificateFindings: Sendable {
                 "the server sends \(count) certificate\(count == 1 ? "" : "s") that are not part of its chain"
             }
         }
+    }
+}
+
+// Out here, so that the memberwise initializer exists: `noCertificatesAt` made its value with an initializer of
+// its own, which was copied whole into `self` and freed (a few hundred instructions per connection without
+// certificates, most of them).
+extension CertificateFindings {
+    public init(summaries: [CertificateSummary], unreadable: [String], sni: String?,
+                captureTime: Timestamp, trust: TrustVerdict?) {
+        self.summaries = summaries
+        self.unreadable = unreadable
+        self.trust = trust
+        self.captureTime = captureTime
+        guard let leaf = summaries.first else {
+            chain = nil
+            hostname = nil
+            interceptionProduct = nil
+            return
+        }
+        chain = ChainAnalysis(served: summaries)
+        hostname = sni.map { HostnameMatcher.match(hostname: $0, certificate: leaf) }
+        interceptionProduct = summaries.lazy.compactMap { InterceptionProducts.product(issuing: $0) }.first
+    }
+
+    /// No certificate seen (most connections: TLS 1.3 encrypts it).
+    public init(noCertificatesAt captureTime: Timestamp) {
+        self.init(summaries: [], unreadable: [], chain: nil, hostname: nil, captureTime: captureTime, trust: nil,
+                  interceptionProduct: nil)
     }
 }

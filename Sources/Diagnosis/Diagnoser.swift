@@ -124,6 +124,12 @@ public struct Diagnoser {
         report.endedBy = endedBy
     }
 
+    /// An encrypted record the TLS 1.3 inference names (`HandshakeProgress.TLS13Inference`), read from the observation.
+    func encryptedRecord(_ index: Int?) -> EncryptedRecordMark? {
+        guard let index, observation.encryptedRecords.indices.contains(index) else { return nil }
+        return observation.encryptedRecords[index]
+    }
+
     /// TLS 1.3 PSK accepted, or a TLS ≤ 1.2 abbreviated handshake (server ChangeCipherSpec without a
     /// Certificate: RFC 5246 §7.3, session resumed from an ID or ticket).
     var isResumption: Bool {
@@ -169,7 +175,18 @@ public struct Diagnoser {
         if message == "Certificate" || message == "ChangeCipherSpec" || message == "Finished" {
             return "after \(from.rawValue) \(message)"
         }
-        return "after \(message)"
+        return Self.after(message)
+    }
+
+    /// `after <message>`, the usual ones as literals: nothing is built, and the list then finds each stage's number
+    /// by comparing it with an equal literal, at once.
+    static func after(_ message: String) -> String {
+        switch message {
+        case "ClientHello": "after ClientHello"
+        case "ServerHelloDone": "after ServerHelloDone"
+        case "ServerHello": "after ServerHello"
+        default: "after \(message)"
+        }
     }
 
     func warnings(verdict: Verdict) -> [String] {

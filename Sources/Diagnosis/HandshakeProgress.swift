@@ -8,24 +8,27 @@ public struct HandshakeProgress: Sendable {
     /// AEAD tag = 19 bytes (11 with CCM_8); nothing else in a handshake is that small. Allow a little padding.
     public static let alertSizedRecordLimit = 24
 
+    /// Records are named by their index in the observation's `encryptedRecords` (`Diagnoser.encryptedRecord` reads one):
+    /// the inference is made after every record of a TLS 1.3 connection until its outcome is known, and the
+    /// marks themselves, copied in and out, were most of its cost.
     public struct TLS13Inference: Sendable, Hashable {
         /// The server's first encrypted record (start of EncryptedExtensions … Finished).
-        public var serverFlight: EncryptedRecordMark?
+        public var serverFlight: Int?
         /// The client's first encrypted record after the server's flight.
-        public var clientFirst: EncryptedRecordMark?
+        public var clientFirst: Int?
         /// The client's first record is alert-sized: it refused the server's flight (usually its certificate).
         public var clientRejected: Bool
         /// After the client's Finished, the server answered with an alert-sized record and nothing more.
-        public var serverRejected: EncryptedRecordMark?
+        public var serverRejected: Int?
         /// Something larger than an alert followed the client's Finished (NewSessionTicket, data).
         public var confirmed: Bool
         /// The client sent application data: a record larger than an alert after its Finished.
         public var clientSentData: Bool
         /// The client sent nothing after the server's flight, and the server's last record after the flight's
         /// first is alert-sized: the server aborted its own handshake (its alert is encrypted).
-        public var serverAbortedFlight: EncryptedRecordMark?
+        public var serverAbortedFlight: Int?
         /// After its Finished, the client sent one alert-sized record (a close or an alert) and nothing else.
-        public var clientAlertAfterHandshake: EncryptedRecordMark?
+        public var clientAlertAfterHandshake: Int?
     }
 
     public var established: Bool
@@ -47,18 +50,18 @@ public struct HandshakeProgress: Sendable {
         let encryptedDuringHandshake = !o.sawHello ? nil : o.alerts.first { alert in
             alert.alert == nil && (handshakeDoneFrame == nil || alert.at.frame < handshakeDoneFrame!)
         }
-        // Not optional here: its fields are then read in place, where each `if let` on the optional copied
-        // its 200 bytes (this runs after every record of a connection until its outcome is known).
+        // Not optional here: its fields are then read without unwrapping (this runs after every record of a
+        // connection until its outcome is known).
         let inferred = o.isTLS13 && !decryptedTLS13
         let t = inferred ? HandshakeProgress.inferTLS13(o) : TLS13Inference()
         self.tls13 = inferred ? t : nil
 
         var decisive = firstFatal ?? encryptedDuringHandshake
         if decisive == nil {
-            if t.clientRejected, let record = t.clientFirst {
-                decisive = ObservedAlert(side: .client, alert: nil, at: record.at)
-            } else if let record = t.serverRejected ?? t.serverAbortedFlight {
-                decisive = ObservedAlert(side: .server, alert: nil, at: record.at)
+            if t.clientRejected, let index = t.clientFirst {
+                decisive = ObservedAlert(side: .client, alert: nil, at: o.encryptedRecords[index].at)
+            } else if let index = t.serverRejected ?? t.serverAbortedFlight {
+                decisive = ObservedAlert(side: .server, alert: nil, at: o.encryptedRecords[index].at)
             }
         }
         if decisive == nil, !o.alerts.isEmpty, !o.isTLS13 || o.alerts.contains(where: { $0.alert != nil }) {
@@ -118,16 +121,16 @@ public struct HandshakeProgress: Sendable {
         // building arrays: this runs after every record of every TLS 1.3 connection until the outcome is known.
         let records = o.encryptedRecords
         func isData(_ index: Int) -> Bool { records[index].contentType == .applicationData }
-        var serverFlight: EncryptedRecordMark?
-        var clientFirst: EncryptedRecordMark?
-        var serverRejected: EncryptedRecordMark?
+        var serverFlight: Int?
+        var clientFirst: Int?
+        var serverRejected: Int?
         var confirmed = false
         var clientRejected = false
         var clientSentData = false
-        var clientAlertAfterHandshake: EncryptedRecordMark?
-        var serverAbortedFlight: EncryptedRecordMark?
+        var clientAlertAfterHandshake: Int?
+        var serverAbortedFlight: Int?
         if let flightIndex = records.indices.first(where: { isData($0) && records[$0].side == .server }) {
-            serverFlight = records[flightIndex]
+            serverFlight = flightIndex
             // Records the client sent before the server's flight are 0-RTT early data: not an answer to it.
             var clientIndex = records.indices[flightIndex...].first { isData($0) && records[$0].side == .client }
             // A fatal alert is the last record a client sends. An alert-sized one followed by more is the
@@ -147,27 +150,26 @@ public struct HandshakeProgress: Sendable {
             if clientIndex == nil, !clientAnsweredAfterServerHello, o.missingBytes[.server, default: 0] == 0,
                let last = records.indices[flightIndex...].last(where: { isData($0) && records[$0].side == .server }),
                last > flightIndex, records[last].length <= alertSizedRecordLimit {
-                serverAbortedFlight = records[last]
+                serverAbortedFlight = last
             }
             if let clientIndex {
-                let first = records[clientIndex]
-                clientFirst = first
-                clientRejected = first.length <= alertSizedRecordLimit
+                let firstFrame = records[clientIndex].at.frame
+                clientFirst = clientIndex
+                clientRejected = records[clientIndex].length <= alertSizedRecordLimit
                 // What came after the client's first record: from the first record (since the server's flight)
                 // with a later frame.
-                let start = records.indices[flightIndex...].first { isData($0) && records[$0].at.frame > first.at.frame }
+                let start = records.indices[flightIndex...].first { isData($0) && records[$0].at.frame > firstFrame }
                 var serverCount = 0, serverLarge = false, clientCount = 0
                 for index in (start ?? records.endIndex)..<records.endIndex where !clientRejected && isData(index) {
-                    let record = records[index]
-                    let alertSized = record.length <= alertSizedRecordLimit
-                    if record.side == .server {
-                        if serverCount == 0, alertSized { serverRejected = record }
+                    let alertSized = records[index].length <= alertSizedRecordLimit
+                    if records[index].side == .server {
+                        if serverCount == 0, alertSized { serverRejected = index }
                         if !alertSized { serverLarge = true }
                         serverCount += 1
                     } else {
                         // Only the client's last record can be a closing alert: one followed by another
                         // client record was small data (a 3-byte request is 20 bytes), not a fatal alert.
-                        clientAlertAfterHandshake = clientCount == 0 && alertSized ? record : nil
+                        clientAlertAfterHandshake = clientCount == 0 && alertSized ? index : nil
                         // A client record larger than an alert after its first one is data (or the rest of a
                         // client-certificate flight, which the server's answer then confirms or rejects).
                         if !alertSized { clientSentData = true }

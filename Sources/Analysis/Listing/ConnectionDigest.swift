@@ -96,9 +96,10 @@ extension ConnectionList {
             firstPacketNanoseconds = report.firstPacket.nanoseconds
             server = shared.servers.number(of: report.server)
             sni = shared.names.number(of: report.sni)
-            let leaf = report.certificates.first
-            leafSHA256 = shared.fingerprints.number(of: leaf?.sha256)
-            leafSubject = shared.subjects.number(of: leaf?.subject)
+            // The leaf's two strings read in place: `certificates.first` copied the whole summary.
+            let hasLeaf = !report.certificates.isEmpty
+            leafSHA256 = shared.fingerprints.number(of: hasLeaf ? report.certificates[0].sha256 : nil)
+            leafSubject = shared.subjects.number(of: hasLeaf ? report.certificates[0].subject : nil)
             cause = shared.causes.number(of: report.cause.rawValue)
             version = report.version?.rawValue ?? 0
             cipherSuite = report.cipherSuite?.rawValue ?? 0

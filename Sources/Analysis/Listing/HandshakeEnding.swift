@@ -81,7 +81,13 @@ public struct HandshakeEnding: Hashable, Sendable {
     /// Whether `text` contains `RST`, and whether it contains `FIN`, compared as UTF-8 in one pass (TCP events
     /// are ASCII words: `RST`, `FIN`, `SYN-ACK`), without the thousands of instructions of a Unicode-aware search.
     private static func tcpWords(_ text: String) -> (reset: Bool, fin: Bool) {
-        text.utf8.withContiguousStorageIfAvailable(tcpWords) ?? Array(text.utf8).withUnsafeBufferPointer(tcpWords)
+        // The words the tracker records, as whole strings first: equal small strings compare as two integers.
+        switch text {
+        case "SYN", "SYN-ACK": return (false, false)
+        case "FIN": return (false, true)
+        case "RST": return (true, false)
+        default: return text.utf8.withContiguousStorageIfAvailable(tcpWords) ?? Array(text.utf8).withUnsafeBufferPointer(tcpWords)
+        }
     }
 
     private static func tcpWords(_ bytes: UnsafeBufferPointer<UInt8>) -> (reset: Bool, fin: Bool) {
