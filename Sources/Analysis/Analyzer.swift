@@ -68,6 +68,8 @@ public struct Analyzer {
     private var failureFirsts = FailureGroupFirsts()
     private var nextLiveID = 1
     private var counters = PacketCounters()
+    /// The payload of the packet being processed, out of the buffer it was lent in.
+    private var scratch = PacketScratch()
     private var lastTimeoutCheck: Timestamp?
 
     public init(options: AnalysisOptions) {
@@ -88,12 +90,19 @@ public struct Analyzer {
 
     /// Feeds one captured packet, in capture order.
     public mutating func process(_ packet: CapturedPacket) {
-        counters.count(packet)
+        process(packet.header, bytes: packet.bytes.span.bytes)
+    }
+
+    /// Feeds one captured packet whose bytes are lent for the call (read in place in the capture layer's
+    /// buffer), in capture order. What the reassembler may keep, a segment's payload, is copied.
+    public mutating func process(_ packet: CapturedPacket.Header, bytes: RawSpan) {
+        counters.count(packet, bytes: bytes)
         // Decoded in place (inlined): nearly every frame is Ethernet → IPv4 → TCP.
-        if let header = PacketDecoder.commonTCPHeader(packet.bytes, linkType: packet.linkType) {
-            reassembler.process(header, in: packet.bytes, frame: packet.frameNumber, timestamp: packet.timestamp)
+        if var header = PacketDecoder.commonTCPHeader(bytes, linkType: packet.linkType) {
+            header.payloadRange = scratch.copy(header.payloadRange, of: bytes)
+            reassembler.process(header, in: scratch.bytes, frame: packet.frameNumber, timestamp: packet.timestamp)
         } else {
-            switch PacketDecoder.decode(packet.bytes, linkType: packet.linkType) {
+            switch PacketDecoder.decode(scratch.copyAll(bytes), linkType: packet.linkType) {
             case .tcp(let segment):
                 reassembler.process(segment, frame: packet.frameNumber, timestamp: packet.timestamp)
             case .other:
@@ -159,9 +168,9 @@ public struct Analyzer {
 
     /// Sharded analysis: a packet of this shard's connections, after the capture clock (of the whole capture)
     /// reached `clockBefore`, so that idle connections leave exactly when they would in one analyzer.
-    mutating func process(_ packet: CapturedPacket, clockBefore: Timestamp?) {
+    mutating func process(_ packet: CapturedPacket.Header, bytes: RawSpan, clockBefore: Timestamp?) {
         if let clockBefore { reassembler.advanceTime(to: clockBefore) }
-        process(packet)
+        process(packet, bytes: bytes)
     }
 
     /// Judges every open connection as of the capture's end and hands over the reports, in no particular order.

@@ -11,8 +11,12 @@ public struct CaptureTally: Sendable {
     public init() {}
 
     public mutating func count(_ packet: CapturedPacket) {
+        count(packet.header, bytes: packet.bytes.span.bytes)
+    }
+
+    public mutating func count(_ packet: CapturedPacket.Header, bytes captured: RawSpan) {
         packets += 1
-        bytes += packet.bytes.count
+        bytes += captured.byteCount
         if first == nil { first = packet.timestamp }
         last = packet.timestamp
     }

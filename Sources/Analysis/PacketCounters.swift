@@ -9,8 +9,8 @@ struct PacketCounters {
     private var unsupportedLinkTypes: [LinkType: Int] = [:]
 
     /// The reader's `CaptureTally` counts the packets and their bytes: only what the warnings need is counted here.
-    mutating func count(_ packet: CapturedPacket) {
-        if packet.isTruncated { snaplenCut += 1 }
+    mutating func count(_ packet: CapturedPacket.Header, bytes: RawSpan) {
+        if packet.originalLength > bytes.byteCount { snaplenCut += 1 }
     }
 
     mutating func malformed(_ reason: String, frame: Int) {

@@ -28,6 +28,7 @@ public final class ShardedAnalyzer {
     /// Capture time as far as the TCP packets have told it (what each worker's reassembler would have seen).
     @exclusivity(unchecked) private var clock: Timestamp?
     @exclusivity(unchecked) private var pending: [PacketBatch]
+    @exclusivity(unchecked) private var scratch = PacketScratch()
     private let workers: [ShardWorker]
     private var finished = false
 
@@ -55,9 +56,18 @@ public final class ShardedAnalyzer {
 
     /// Feeds one captured packet, in capture order.
     public func process(_ packet: CapturedPacket) {
-        counters.count(packet)
+        process(packet.header, bytes: packet.bytes.span.bytes)
+    }
+
+    /// Feeds one captured packet whose bytes are lent for the call, in capture order (they are copied into
+    /// the batch of the worker they go to).
+    public func process(_ packet: CapturedPacket.Header, bytes: RawSpan) {
+        counters.count(packet, bytes: bytes)
         let shard: Int
-        switch PacketDecoder.endpoints(packet.bytes, linkType: packet.linkType) {
+        // Read in place; a frame off the fast path is copied for the layered decoder.
+        let endpoints = PacketDecoder.commonTCPEndpoints(bytes, linkType: packet.linkType).map { .tcp($0.0, $0.1) }
+            ?? PacketDecoder.endpoints(scratch.copyAll(bytes), linkType: packet.linkType)
+        switch endpoints {
         case .tcp(let source, let destination):
             shard = Self.shard(source, destination, of: workerCount)
         case .other(.malformed(let reason)):
@@ -69,7 +79,7 @@ public final class ShardedAnalyzer {
         case .other:
             return
         }
-        pending[shard].append(packet, clockBefore: clock)
+        pending[shard].append(packet, bytes: bytes, clockBefore: clock)
         if clock.map({ $0 < packet.timestamp }) ?? true { clock = packet.timestamp }
         if pending[shard].bytes.count >= Self.batchBytes || pending[shard].packets.count >= Self.batchPackets {
             send(shard)
@@ -144,8 +154,8 @@ struct PacketBatch: Sendable {
         packets.removeAll(keepingCapacity: true)
     }
 
-    mutating func append(_ packet: CapturedPacket, clockBefore: Timestamp?) {
-        bytes.append(contentsOf: packet.bytes)
+    mutating func append(_ packet: CapturedPacket.Header, bytes lent: RawSpan, clockBefore: Timestamp?) {
+        lent.withUnsafeBytes { bytes.append(contentsOf: $0) }
         packets.append(Entry(frameNumber: packet.frameNumber, timestamp: packet.timestamp, clockBefore: clockBefore,
                              originalLength: packet.originalLength, linkType: packet.linkType, end: bytes.count))
     }
@@ -155,12 +165,13 @@ struct PacketBatch: Sendable {
         packets.reserveCapacity(packetCount)
     }
 
-    func forEach(_ body: (CapturedPacket, Timestamp?) -> Void) {
+    func forEach(_ body: (CapturedPacket.Header, RawSpan, Timestamp?) -> Void) {
+        let all = bytes.span.bytes
         var start = 0
         for entry in packets {
-            body(CapturedPacket(frameNumber: entry.frameNumber, timestamp: entry.timestamp,
-                                originalLength: entry.originalLength, linkType: entry.linkType,
-                                bytes: bytes[start..<entry.end]), entry.clockBefore)
+            body(CapturedPacket.Header(frameNumber: entry.frameNumber, timestamp: entry.timestamp,
+                                       originalLength: entry.originalLength, linkType: entry.linkType),
+                 all.extracting(start..<entry.end), entry.clockBefore)
             start = entry.end
         }
     }
@@ -187,7 +198,9 @@ final class ShardWorker: Sendable {
         thread.async { [self] in
             while var batch = queue.take() {
                 analyzer.withLock { analyzer in
-                    batch.forEach { packet, clockBefore in analyzer.process(packet, clockBefore: clockBefore) }
+                    batch.forEach { packet, bytes, clockBefore in
+                        analyzer.process(packet, bytes: bytes, clockBefore: clockBefore)
+                    }
                 }
                 batch.removeAll()
                 spares.withLock { spares in

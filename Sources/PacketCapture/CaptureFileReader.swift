@@ -37,7 +37,7 @@ public final class CaptureFileReader {
         var finished = false
 
         @inline(__always)  // as `pull`: the `Pulled` is taken apart in `nextPacket`
-        mutating func next() -> PacketPuller.Pulled {
+        mutating func next() -> PacketPuller.Pulled<CapturedPacket> {
             if let packet = readAhead {
                 readAhead = nil
                 return .packet(packet)
@@ -117,20 +117,21 @@ public final class CaptureFileReader {
         }
     }
 
-    /// Every packet left, in file order, handed to `body` (the packets `nextPacket` would give until nil): a
-    /// read loop without an optional to destroy per packet.
-    public func forEachPacket(_ body: (CapturedPacket) -> Void) {
+    /// Every packet left, in file order, handed to `body` (the packets `nextPacket` would give until nil) with
+    /// its bytes lent in place: read where libpcap holds them, valid only during the call.
+    public func forEachPacket(_ body: (CapturedPacket.Header, RawSpan) -> Void) {
         // The packet read while opening first, so that the loop pulls from libpcap with nothing else to check.
         if let first = source.readAhead {
             source.readAhead = nil
-            body(first)
+            body(first.header, first.bytes.span.bytes)
         }
         guard !source.finished else { return }
         source.finished = true
         while true {
-            switch source.puller.pull() {
-            case .packet(let packet):
-                body(packet)
+            switch source.puller.pullLent() {
+            case .packet(let lent):
+                // Lent until the next pull: the span cannot leave `body`.
+                body(lent.header, lent.bytes.bytes)
             case .failed(let message):
                 warnings.append(stopWarning(libpcapMessage: message))
                 return

@@ -1,13 +1,14 @@
 import CPcap
 import WireFormat
 
-/// Pulls packets from a `pcap_t` (which its owner closes) into a buffer reused from one packet to the next.
+/// Pulls packets from a `pcap_t` (which its owner closes): read in place, or copied into a buffer reused from
+/// one packet to the next.
 ///
 /// Everything that changes per packet lives in this one value, so a packet costs its owner one exclusive
 /// access instead of one per stored property of a class (each is a runtime exclusivity check).
 struct PacketPuller {
-    enum Pulled {
-        case packet(CapturedPacket)
+    enum Pulled<Packet> {
+        case packet(Packet)
         /// Live capture in non-blocking mode: nothing waiting now.
         case nothingYet
         case end
@@ -29,10 +30,18 @@ struct PacketPuller {
         storage.reserveCapacity(min(max(Int(pcap_snapshot(handle)), 2048), 262_144))
     }
 
-    /// Inlined into its two callers, so that the `Pulled` wrapping is taken apart there rather than built
-    /// and copied out for every packet.
+    /// A packet in libpcap's buffer, which the next `pcap_next_ex` on the handle overwrites: for the caller of
+    /// `pullLent` to read before it pulls again, never to keep.
+    struct Lent {
+        var header: CapturedPacket.Header
+        var bytes: UnsafeRawBufferPointer
+    }
+
+    /// The next packet with its `caplen` bytes (never `len`: libpcap's buffer holds only what was captured)
+    /// where libpcap holds them. Inlined into its callers, so that the `Pulled` wrapping is taken apart there
+    /// rather than built and copied out for every packet.
     @inline(__always)
-    mutating func pull() -> Pulled {
+    mutating func pullLent() -> Pulled<Lent> {
         var header: UnsafeMutablePointer<pcap_pkthdr>?
         var data: UnsafePointer<UInt8>?
         switch pcap_next_ex(handle, &header, &data) {
@@ -42,28 +51,39 @@ struct PacketPuller {
             let originalLength = Int(header.pointee.len)
             if capturedLength < originalLength { snaplenCutPackets += 1 }
             packetsRead += 1
-            return .packet(CapturedPacket(
-                frameNumber: packetsRead,
-                timestamp: Libpcap.timestamp(header.pointee.ts, nanosecondPrecision: nanosecondStamps),
-                originalLength: originalLength,
-                linkType: linkType,
-                bytes: fill(from: data, count: capturedLength)))
+            return .packet(Lent(
+                header: CapturedPacket.Header(
+                    frameNumber: packetsRead,
+                    timestamp: Libpcap.timestamp(header.pointee.ts, nanosecondPrecision: nanosecondStamps),
+                    originalLength: originalLength,
+                    linkType: linkType),
+                bytes: UnsafeRawBufferPointer(start: data, count: capturedLength)))
         case 0: return .nothingYet
         case PCAP_ERROR_BREAK: return .end
         default: return .failed(Libpcap.lastError(handle))
         }
     }
 
-    /// Copies `caplen` bytes (never `len`: libpcap's buffer holds only what was captured) into the storage,
-    /// which is written in place unless the caller still holds the previous packet (then it is copied first).
+    /// The next packet, copied into the storage.
     @inline(__always)
-    private mutating func fill(from data: UnsafePointer<UInt8>, count: Int) -> ArraySlice<UInt8> {
+    mutating func pull() -> Pulled<CapturedPacket> {
+        switch pullLent() {
+        case .packet(let lent): return .packet(CapturedPacket(lent.header, bytes: fill(from: lent.bytes)))
+        case .nothingYet: return .nothingYet
+        case .end: return .end
+        case .failed(let message): return .failed(message)
+        }
+    }
+
+    /// Copies the bytes into the storage, which is written in place unless the caller still holds the previous
+    /// packet (then it is copied first).
+    @inline(__always)
+    private mutating func fill(from bytes: UnsafeRawBufferPointer) -> ArraySlice<UInt8> {
+        let count = bytes.count
         if storage.count < count {
             storage.append(contentsOf: repeatElement(0, count: count - storage.count))
         }
-        storage.withUnsafeMutableBufferPointer { buffer in
-            buffer.baseAddress?.update(from: data, count: count)
-        }
+        storage.withUnsafeMutableBytes { $0.copyMemory(from: bytes) }
         return storage[..<count]
     }
 }

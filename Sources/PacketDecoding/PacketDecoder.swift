@@ -78,13 +78,13 @@ enum FastPath {
     }
 
     static func ethernetIPv4TCP(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
-        bytes.withUnsafeBytes(read).map { TCPSegment(header($0, of: bytes), in: bytes) }
+        bytes.withUnsafeBytes(read).map { TCPSegment(header($0, at: bytes.startIndex), in: bytes) }
     }
 
+    /// The header of frame bytes whose first index is `start`.
     @inlinable @inline(__always)
-    static func header(_ h: Headers, of bytes: ArraySlice<UInt8>) -> TCPHeader {
-        let start = bytes.startIndex
-        return TCPHeader(
+    static func header(_ h: Headers, at start: Int) -> TCPHeader {
+        TCPHeader(
             source: Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
             destination: Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)),
             sequenceNumber: h.sequence, acknowledgmentNumber: h.acknowledgment,
@@ -92,7 +92,7 @@ enum FastPath {
             payloadRange: (start + h.payloadStart)..<(start + h.payloadEnd), missingPayloadBytes: h.missing)
     }
 
-    static func endpoints(_ bytes: ArraySlice<UInt8>) -> (Endpoint, Endpoint)? {
+    static func endpoints(_ bytes: RawSpan) -> (Endpoint, Endpoint)? {
         guard let h = bytes.withUnsafeBytes(read) else { return nil }
         return (Endpoint(address: IPAddress(ipv4: h.source), port: UInt16(truncatingIfNeeded: h.ports >> 16)),
                 Endpoint(address: IPAddress(ipv4: h.destination), port: UInt16(truncatingIfNeeded: h.ports)))
@@ -141,14 +141,15 @@ enum FastPath {
 }
 
 extension PacketDecoder {
-    /// The header of an Ethernet → IPv4 → TCP frame with nothing unusual about it, whose `payloadRange` indexes
-    /// `bytes`; nil for any other frame (then `decode` says what it is). For the per-packet path: inlined into
-    /// the caller, and plain data (no payload slice is made, retained and released for a segment that may carry
-    /// none; an optional header is dropped without the runtime calls a `DecodedPacket` costs).
+    /// The header of an Ethernet → IPv4 → TCP frame with nothing unusual about it, read in place (as the capture
+    /// layer lends it), its `payloadRange` counted from the start of `bytes`; nil for any other frame (then
+    /// `decode` says what it is). For the per-packet path: inlined into the caller, and plain data (no payload
+    /// is cut for a segment that may carry none; an optional header is dropped without the runtime calls a
+    /// `DecodedPacket` costs).
     @inlinable @inline(__always)
-    public static func commonTCPHeader(_ bytes: ArraySlice<UInt8>, linkType: LinkType) -> TCPHeader? {
+    public static func commonTCPHeader(_ bytes: RawSpan, linkType: LinkType) -> TCPHeader? {
         guard linkType == .ethernet, let headers = bytes.withUnsafeBytes(FastPath.read) else { return nil }
-        return FastPath.header(headers, of: bytes)
+        return FastPath.header(headers, at: 0)
     }
 }
 
@@ -162,10 +163,15 @@ extension PacketDecoder {
     }
 
     public static func endpoints(_ bytes: ArraySlice<UInt8>, linkType: LinkType) -> Endpoints {
-        if linkType == .ethernet, let ends = FastPath.endpoints(bytes) { return .tcp(ends.0, ends.1) }
+        if let ends = commonTCPEndpoints(bytes.span.bytes, linkType: linkType) { return .tcp(ends.0, ends.1) }
         let decoded = decode(bytes, linkType: linkType)
         if case .tcp(let segment) = decoded { return .tcp(segment.source, segment.destination) }
         return .other(decoded)
+    }
+
+    /// The endpoints of a frame `commonTCPHeader` reads, read in place; nil for any other frame.
+    public static func commonTCPEndpoints(_ bytes: RawSpan, linkType: LinkType) -> (Endpoint, Endpoint)? {
+        linkType == .ethernet ? FastPath.endpoints(bytes) : nil
     }
 }
 

@@ -18,6 +18,31 @@ public struct CapturedPacket: Sendable {
         self.bytes = bytes
     }
 
+    public init(_ header: Header, bytes: ArraySlice<UInt8>) {
+        self.init(frameNumber: header.frameNumber, timestamp: header.timestamp, originalLength: header.originalLength,
+                  linkType: header.linkType, bytes: bytes)
+    }
+
     /// True when the snap length cut the packet.
     public var isTruncated: Bool { originalLength > bytes.count }
+
+    public var header: Header {
+        Header(frameNumber: frameNumber, timestamp: timestamp, originalLength: originalLength, linkType: linkType)
+    }
+
+    /// All of a packet but its bytes: what goes with bytes the capture layer lends for one call (a `RawSpan`
+    /// into libpcap's buffer, read in place instead of copied into a `CapturedPacket` first). Plain data.
+    public struct Header: Sendable {
+        public var frameNumber: Int
+        public var timestamp: Timestamp
+        public var originalLength: Int
+        public var linkType: LinkType
+
+        public init(frameNumber: Int, timestamp: Timestamp, originalLength: Int, linkType: LinkType) {
+            self.frameNumber = frameNumber
+            self.timestamp = timestamp
+            self.originalLength = originalLength
+            self.linkType = linkType
+        }
+    }
 }

@@ -34,9 +34,9 @@ enum CaptureAnalysis {
                                                  into analyzer: inout A) -> AnalysisReport {
         var progress = progress
         var tally = CaptureTally()
-        reader.forEachPacket { packet in
-            tally.count(packet)
-            analyzer.process(packet)
+        reader.forEachPacket { packet, bytes in
+            tally.count(packet, bytes: bytes)
+            analyzer.process(packet, bytes: bytes)
             if tally.packets & 0xffff == 0 {
                 progress?.update(bytesRead: tally.bytes + tally.packets * 16, packets: tally.packets)
             }
@@ -64,7 +64,7 @@ enum CaptureAnalysis {
 
 /// What `CaptureAnalysis` feeds a file's packets to: one analyzer, or one spreading them over workers.
 protocol CaptureAnalyzer {
-    mutating func process(_ packet: CapturedPacket)
+    mutating func process(_ packet: CapturedPacket.Header, bytes: RawSpan)
     mutating func finish(capture: CaptureSummary) -> AnalysisReport
 }
 

@@ -35,11 +35,11 @@ struct FixtureReadingTests {
         // `forEachPacket` gives the same packets and the same warning.
         let again = try CaptureFileReader(path: path)
         var frames: [Int] = []
-        again.forEachPacket { frames.append($0.frameNumber) }
+        again.forEachPacket { packet, _ in frames.append(packet.frameNumber) }
         #expect(frames == result.packets.map(\.frame))
         #expect(again.warnings == result.warnings)
         var more = 0
-        again.forEachPacket { _ in more += 1 }
+        again.forEachPacket { _, _ in more += 1 }
         #expect(more == 0)
     }
 

@@ -64,12 +64,14 @@ import WireFormat
         Layers(depth: 0, mayBeCut: true).decodeEthernet(bytes)
     }
 
-    /// The fast path's header, as a segment with the payload its range indexes.
+    /// The fast path's header, read in place, as a segment with the payload its range indexes (from the start).
     static func fast(_ bytes: ArraySlice<UInt8>) -> TCPSegment? {
-        guard let header = PacketDecoder.commonTCPHeader(bytes, linkType: .ethernet) else { return nil }
+        guard let header = PacketDecoder.commonTCPHeader(bytes.span.bytes, linkType: .ethernet) else { return nil }
+        let payload = bytes.dropFirst(header.payloadRange.lowerBound).prefix(header.payloadRange.count)
+        #expect(payload.count == header.payloadRange.count)
         return TCPSegment(source: header.source, destination: header.destination,
                           sequenceNumber: header.sequenceNumber, acknowledgmentNumber: header.acknowledgmentNumber,
-                          flags: header.flags, window: header.window, payload: bytes[header.payloadRange],
+                          flags: header.flags, window: header.window, payload: payload,
                           missingPayloadBytes: header.missingPayloadBytes)
     }
 
@@ -113,6 +115,6 @@ import WireFormat
     }
 
     static func fastDeclines(_ bytes: ArraySlice<UInt8>, _ linkType: LinkType) -> Bool {
-        PacketDecoder.commonTCPHeader(bytes, linkType: linkType) == nil
+        PacketDecoder.commonTCPHeader(bytes.span.bytes, linkType: linkType) == nil
     }
 }
