@@ -134,10 +134,10 @@ public struct ConnectionObservation: Sendable {
     /// Takes the entry: it moves into `timeline` instead of being copied (this runs for every record kept).
     public mutating func addTimeline(_ entry: consuming TimelineEntry) {
         if timeline.count < Self.timelineLimit {
-            // A handshake takes 10–20 entries: room for 16 at the second entry (one allocation instead of one per
-            // doubling), not at the first: a flood of SYNs that never get an answer holds tens of thousands of
-            // one-entry timelines.
-            if timeline.count == 1 { timeline.reserveCapacity(16) }
+            // A handshake with its TCP entries takes 13–18 entries: room for 20 at the second entry (one allocation
+            // instead of one per doubling; with 16, a tenth of the connections grew once more), not at the first:
+            // a flood of SYNs that never get an answer holds tens of thousands of one-entry timelines.
+            if timeline.count == 1 { timeline.reserveCapacity(20) }
             timeline.append(entry)
         } else {
             timelineDropped += 1
