@@ -53,19 +53,29 @@ struct FailureGroupFirsts {
     mutating func mayBeShownInFull(_ report: ConnectionReport) -> Bool {
         let key = FailureGroupKey(report)
         let order = ListingOrder(report.firstFrame, report.lastFrame, index: 0)
-        guard var orders = firsts[key] else {
-            if firsts.count < Self.groupLimit { firsts[key] = [order] }
+        // Found once and changed in place: the orders read out and stored back hashed the key (an address and two
+        // strings) twice, and the copy, shared with the table, was reallocated to append to.
+        guard let found = firsts.index(forKey: key) else {
+            guard firsts.count < Self.groupLimit else { return true }
+            var orders: [ListingOrder] = []
+            orders.reserveCapacity(FailureGroupKey.fullReportsPerGroup)
+            orders.append(order)
+            firsts[key] = orders
             return true
         }
+        return Self.admit(order, to: &firsts.values[found])
+    }
+
+    /// Whether `order` is among the first `fullReportsPerGroup` of its group so far; if so, it replaces the latest.
+    private static func admit(_ order: ListingOrder, to orders: inout [ListingOrder]) -> Bool {
         if orders.count < FailureGroupKey.fullReportsPerGroup {
             orders.append(order)
-        } else {
-            guard let latest = orders.indices.max(by: { orders[$0] < orders[$1] }), order < orders[latest] else {
-                return false
-            }
-            orders[latest] = order
+            return true
         }
-        firsts[key] = orders
+        guard let latest = orders.indices.max(by: { orders[$0] < orders[$1] }), order < orders[latest] else {
+            return false
+        }
+        orders[latest] = order
         return true
     }
 }
