@@ -65,7 +65,9 @@ public struct Analyzer {
     private var unlisted = ConnectionCounts()
     private var concludedForLive: [ConnectionReport] = []
     /// The first failures judged in each group: whether a failure's words may be shown (`keepsUnshownDetails`).
-    private var failureFirsts = FailureGroupFirsts()
+    private var failureFirsts = FailureGroupFirsts<FailureGroupNumbers>()
+    /// The same for live reports, which no list keeps: by their values.
+    private var liveFailureFirsts = FailureGroupFirsts<FailureGroupKey>()
     private var nextLiveID = 1
     private var counters = PacketCounters()
     /// The payload of the packet being processed, out of the buffer it was lent in.
@@ -251,13 +253,13 @@ public struct Analyzer {
             unlisted.add(cause: outcome.cause, established: outcome.established)
             return
         }
-        listing.add(diagnose(observation, id: 0), limit: limit, unlisted: &unlisted)
+        listing.add(diagnose(observation, id: 0, listed: true), limit: limit, unlisted: &unlisted)
     }
 
     private mutating func collectConcluded() {
         guard let sink, !sink.concluded.isEmpty else { return }
         for observation in sink.concluded {
-            let report = diagnose(observation, id: nextLiveID)
+            let report = diagnose(observation, id: nextLiveID, listed: false)
             nextLiveID += 1
             // Live capture runs for hours: reported connections are not kept.
             concludedForLive.append(report)
@@ -265,12 +267,19 @@ public struct Analyzer {
         sink.concluded.removeAll()
     }
 
-    private mutating func diagnose(_ observation: consuming ConnectionObservation, id: Int) -> ConnectionReport {
+    /// `listed`: the report goes to `listing` (which `judge` checked will keep it).
+    private mutating func diagnose(_ observation: consuming ConnectionObservation, id: Int, listed: Bool) -> ConnectionReport {
         let certificates = findings(for: observation)
         // Without every report's words: wordless, the words worked out only for a report that shows them.
         let diagnoser = Diagnoser(observation: observation, certificates: certificates, wordsWanted: options.keepsUnshownDetails)
         guard !options.keepsUnshownDetails else { return diagnoser.report(id: id) }
-        return diagnoser.report(id: id) { report in report.failed && failureFirsts.mayBeShownInFull(report) }
+        return diagnoser.report(id: id) { report in
+            guard report.failed else { return false }
+            guard listed else { return liveFailureFirsts.mayBeShownInFull(report) }
+            // Grouped by the numbers the report's entry will hold: hashed as integers, not as an address and strings.
+            let group = listing.groupNumbers(report)
+            return failureFirsts.mayBeShownInFull(group, firstFrame: report.firstFrame, lastFrame: report.lastFrame)
+        }
     }
 
     /// What the connection's certificates say (cached by chain, SNI and server).

@@ -152,7 +152,7 @@ import Diagnosis
             report.cause = .unknownCA
             return report
         }
-        var firsts = FailureGroupFirsts()
+        var firsts = FailureGroupFirsts<FailureGroupKey>()
         var answers: [Bool] = []
         for frame in [10, 20, 30, 40] { answers.append(firsts.mayBeShownInFull(failure(frame))) }
         #expect(answers == [true, true, true, false])
@@ -162,7 +162,7 @@ import Diagnosis
         // Another name is another group.
         let otherGroup = firsts.mayBeShownInFull(failure(50, sni: "b.example"))
         #expect(earlier && !later && otherGroup)
-        var reversed = FailureGroupFirsts()
+        var reversed = FailureGroupFirsts<FailureGroupKey>()
         answers = []
         for frame in [40, 30, 20, 10] { answers.append(reversed.mayBeShownInFull(failure(frame))) }
         #expect(answers == [true, true, true, true])

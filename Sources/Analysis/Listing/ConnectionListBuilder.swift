@@ -96,6 +96,14 @@ struct ConnectionListBuilder {
         latestKept.replaceTop(order)
     }
 
+    /// The report's failure group in the numbers its entry will hold (`SharedValues`): only for a report `add`
+    /// will keep, as its values are numbered here as its entry numbers them (and then found at once, as the last).
+    mutating func groupNumbers(_ report: borrowing ConnectionReport) -> FailureGroupNumbers {
+        FailureGroupNumbers(server: part.shared.servers.number(of: report.server), sni: part.shared.names.number(of: report.sni),
+                            cause: part.shared.causes.number(of: report.cause.rawValue),
+                            sawClientHello: HandshakeEnding.sawClientHello(report))
+    }
+
     /// Whether `add` would keep a report of a connection with these frames (else it would only count it), so
     /// that a connection past the cap need not be reported in full (words, next steps) only to be counted.
     mutating func wouldKeep(firstFrame: Int, lastFrame: Int, limit: Int) -> Bool {

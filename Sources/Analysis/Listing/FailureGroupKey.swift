@@ -44,28 +44,46 @@ public struct FailureGroupNumbers: Hashable, Sendable {
 /// printed in full. One printed in full in the end has fewer than `fullReportsPerGroup` of its group listed
 /// before it, so when it is judged it is among the first of those judged so far, whatever the order connections
 /// close in: the answer is never a wrong "no". A shard, seeing fewer connections, says "yes" more often.
-struct FailureGroupFirsts {
-    private var firsts: [FailureGroupKey: [ListingOrder]] = [:]
+/// Keyed by `FailureGroupNumbers` for listed reports (integers hash far faster than an address and two strings),
+/// by `FailureGroupKey` for live ones, whose values no list keeps.
+struct FailureGroupFirsts<Key: Hashable> {
+    private var firsts: [Key: [ListingOrder]] = [:]
     /// Groups followed at most; a failure of a group past them may be printed in full. A capture with tens of
     /// thousands of distinct server names then keeps its words rather than a table without bound.
-    static let groupLimit = 4096
+    static var groupLimit: Int { 4096 }
 
-    mutating func mayBeShownInFull(_ report: ConnectionReport) -> Bool {
-        let key = FailureGroupKey(report)
-        let order = ListingOrder(report.firstFrame, report.lastFrame, index: 0)
-        guard var orders = firsts[key] else {
-            if firsts.count < Self.groupLimit { firsts[key] = [order] }
+    mutating func mayBeShownInFull(_ key: Key, firstFrame: Int, lastFrame: Int) -> Bool {
+        let order = ListingOrder(firstFrame, lastFrame, index: 0)
+        // Found once and changed in place: the orders read out and stored back hashed the key twice, and the
+        // copy, shared with the table, was reallocated to append to.
+        guard let found = firsts.index(forKey: key) else {
+            guard firsts.count < Self.groupLimit else { return true }
+            var orders: [ListingOrder] = []
+            orders.reserveCapacity(FailureGroupKey.fullReportsPerGroup)
+            orders.append(order)
+            firsts[key] = orders
             return true
         }
+        return Self.admit(order, to: &firsts.values[found])
+    }
+
+    /// Whether `order` is among the first `fullReportsPerGroup` of its group so far; if so, it replaces the latest.
+    private static func admit(_ order: ListingOrder, to orders: inout [ListingOrder]) -> Bool {
         if orders.count < FailureGroupKey.fullReportsPerGroup {
             orders.append(order)
-        } else {
-            guard let latest = orders.indices.max(by: { orders[$0] < orders[$1] }), order < orders[latest] else {
-                return false
-            }
-            orders[latest] = order
+            return true
         }
-        firsts[key] = orders
+        guard let latest = orders.indices.max(by: { orders[$0] < orders[$1] }), order < orders[latest] else {
+            return false
+        }
+        orders[latest] = order
         return true
+    }
+}
+
+extension FailureGroupFirsts where Key == FailureGroupKey {
+    /// A report grouped by its values (live reports, which no list numbers).
+    mutating func mayBeShownInFull(_ report: borrowing ConnectionReport) -> Bool {
+        mayBeShownInFull(FailureGroupKey(report), firstFrame: report.firstFrame, lastFrame: report.lastFrame)
     }
 }
