@@ -144,6 +144,15 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         return closed
     }
 
+    /// `drainClosed()` by exchange: `spare` (emptied first) becomes the reassembler's list and the closed
+    /// connections come back in its place. A caller that keeps the array it is handed, emptied with its room kept,
+    /// and passes it back next time spares an allocation for each batch of connections that close.
+    @inlinable
+    public mutating func drainClosed(exchanging spare: inout [ClosedConnection<Handler>]) {
+        if !spare.isEmpty { spare.removeAll(keepingCapacity: true) }
+        swap(&closed, &spare)
+    }
+
     /// At the end of the capture: delivers what is still buffered (with gaps), closes every connection.
     /// Returns the connections not drained yet (closed ones with their reason, open ones as `.captureEnd`),
     /// in order of their first frame.
