@@ -97,13 +97,13 @@ public struct Analyzer {
     }
 
     /// Feeds one captured packet whose bytes are lent for the call (read in place in the capture layer's
-    /// buffer), in capture order. What the reassembler may keep, a segment's payload, is copied.
+    /// buffer), in capture order. What the reassembler may keep, a segment's payload, it copies when it uses it.
     public mutating func process(_ packet: CapturedPacket.Header, bytes: RawSpan) {
         counters.count(packet, bytes: bytes)
         // Decoded in place (inlined): nearly every frame is Ethernet → IPv4 → TCP.
-        if var header = PacketDecoder.commonTCPHeader(bytes, linkType: packet.linkType) {
-            header.payloadRange = scratch.copy(header.payloadRange, of: bytes)
-            reassembler.process(header, in: scratch.bytes, frame: packet.frameNumber, timestamp: packet.timestamp)
+        if let header = PacketDecoder.commonTCPHeader(bytes, linkType: packet.linkType) {
+            reassembler.process(header, lentIn: bytes, copyingInto: &scratch, frame: packet.frameNumber,
+                                timestamp: packet.timestamp)
         } else {
             switch PacketDecoder.decode(scratch.copyAll(bytes), linkType: packet.linkType) {
             case .tcp(let segment):

@@ -84,8 +84,7 @@ struct ReassemblyCore {
     @inlinable
     mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
                               timestamp: Timestamp, now: Timestamp, _ sink: EventSink) -> LiveConnection.Outcome {
-        table.live[slot].lastActivity = now
-        if let outcome = table.live[slot].processUneventful(header, from: side, frame: frame, timestamp: timestamp) {
+        if let outcome = processUneventful(slot, header, side: side, frame: frame, timestamp: timestamp, now: now) {
             return outcome
         }
         let before = table.live[slot].bufferedBytes
@@ -94,6 +93,15 @@ struct ReassemblyCore {
                                                context: &context, sink)
         bufferedBytes += table.live[slot].bufferedBytes - before
         return outcome
+    }
+
+    /// The short path of `processLive` (`LiveConnection.processUneventful`): nil, with nothing changed but the
+    /// connection's last activity, when the segment takes the long one.
+    @inlinable @inline(__always)
+    mutating func processUneventful(_ slot: Int, _ header: TCPHeader, side: Side, frame: Int, timestamp: Timestamp,
+                                    now: Timestamp) -> LiveConnection.Outcome? {
+        table.live[slot].lastActivity = now
+        return table.live[slot].processUneventful(header, from: side, frame: frame, timestamp: timestamp)
     }
 
     /// A late packet of an ignored or closed connection; true when it is a SYN that starts a new one (the

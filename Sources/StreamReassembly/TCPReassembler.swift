@@ -112,7 +112,38 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     public mutating func process(_ header: TCPHeader, in bytes: ArraySlice<UInt8>, frame: Int, timestamp: Timestamp) {
         let now = core.advanceClock(to: timestamp)
         let (key, side) = ConnectionKey.of(header.source, header.destination)
-        if let ref = core.lookUpAndTouch(key) {
+        dispatch(core.lookUpAndTouch(key), header, bytes, key: key, side: side, frame: frame, timestamp: timestamp,
+                 now: now)
+    }
+
+    /// Feeds one segment by its header and the frame it was decoded from, lent for the call (read in place):
+    /// the payload is copied into `scratch` only when the segment uses it, not for a bare acknowledgment or data
+    /// that its direction no longer wants (the short path, `LiveConnection.processUneventful`), which most
+    /// payload bytes of a capture are. Packets must come in capture order.
+    @inlinable
+    public mutating func process(_ header: TCPHeader, lentIn frameBytes: RawSpan, copyingInto scratch: inout PacketScratch,
+                                 frame: Int, timestamp: Timestamp) {
+        let now = core.advanceClock(to: timestamp)
+        let (key, side) = ConnectionKey.of(header.source, header.destination)
+        let ref = core.lookUpAndTouch(key)
+        if let ref, ReassemblyCore.isLive(ref),
+           let outcome = core.processUneventful(ref >> 1, header, side: side, frame: frame, timestamp: timestamp, now: now) {
+            // Nearly always open; never a restart (that takes a SYN).
+            if outcome != .open { _ = settle(ref >> 1, outcome) }
+            expireIdle()
+            return
+        }
+        var header = header
+        header.payloadRange = scratch.copy(header.payloadRange, of: frameBytes)
+        // Borrowed from where it is stored (the public `bytes` would hand over a copy, retained and released).
+        dispatch(ref, header, scratch.storage, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
+    }
+
+    /// The packet to the connection `ref` names (nil: none yet), then idle connections leave.
+    @inlinable
+    mutating func dispatch(_ ref: Int?, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, key: ConnectionKey, side: Side,
+                           frame: Int, timestamp: Timestamp, now: Timestamp) {
+        if let ref {
             if ReassemblyCore.isLive(ref) {
                 if processLive(ref >> 1, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now) {
                     leave(ref >> 1, reason: .closed)
@@ -203,8 +234,13 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     @inlinable
     mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
                               timestamp: Timestamp, now: Timestamp) -> Bool {
-        let outcome = Self.process(slot, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now,
-                                   &core, &handlers)
+        settle(slot, Self.process(slot, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now,
+                                  &core, &handlers))
+    }
+
+    /// Acts on a live connection's outcome; true for a restart (see `processLive`).
+    @inlinable
+    mutating func settle(_ slot: Int, _ outcome: LiveConnection.Outcome) -> Bool {
         switch outcome {
         case .open: return false
         case .restart: return true
