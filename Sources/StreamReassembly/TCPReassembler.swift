@@ -263,32 +263,32 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         _ = processLive(core.liveCount - 1, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now)
     }
 
-    /// Removes a live connection and its handler (the last slot moves into `slot`, in both arrays).
+    /// Removes a live connection and its handler (the last slot moves into `slot`, in both arrays): its info
+    /// unless it was ignored, a tombstone left when `buried`.
     @inlinable
-    mutating func removeLive(_ slot: Int) -> (LiveConnection, Handler) {
-        let connection = core.removeLive(slot)
+    mutating func removeLive(_ slot: Int, buried: Bool) -> (info: TCPConnectionInfo?, handler: Handler) {
+        let info = core.removeLive(slot, buried: buried)
         let last = handlers.count - 1
         if slot != last { handlers.swapAt(slot, last) }
-        return (connection, handlers.removeLast())
+        return (info, handlers.removeLast())
     }
 
     /// A connection closed (both FINs, RST) or was ignored: report it if wanted, keep a tombstone.
     @inlinable
     mutating func retire(_ slot: Int, report: Bool) {
-        let (connection, handler) = removeLive(slot)
-        if report, !connection.ignored {
-            closed.append(ClosedConnection(info: connection.info, handler: handler, reason: .closed))
+        let (info, handler) = removeLive(slot, buried: true)
+        if report, let info {
+            closed.append(ClosedConnection(info: info, handler: handler, reason: .closed))
         }
-        core.bury(connection)
     }
 
     /// A live connection leaves for good (idle, evicted, replaced): flush it and report it.
     @inlinable
     mutating func leave(_ slot: Int, reason: ClosedConnection<Handler>.Reason) {
         Self.flushForClose(slot, &core, &handlers)
-        let (connection, handler) = removeLive(slot)
-        if !connection.ignored {
-            closed.append(ClosedConnection(info: connection.info, handler: handler, reason: reason))
+        let (info, handler) = removeLive(slot, buried: false)
+        if let info {
+            closed.append(ClosedConnection(info: info, handler: handler, reason: reason))
         }
     }
 
