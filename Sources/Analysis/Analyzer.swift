@@ -72,6 +72,9 @@ public struct Analyzer {
     private var counters = PacketCounters()
     /// The payload of the packet being processed, out of the buffer it was lent in.
     private var scratch = PacketScratch()
+    /// Connections handed back by the reassembler are judged in this array, exchanged with its own each time
+    /// (`drainClosed(exchanging:)`): its room is reused rather than allocated again for every batch.
+    private var closedRoom: [ClosedConnection<TrackerHandle>] = []
     private var lastTimeoutCheck: Timestamp?
 
     public init(options: AnalysisOptions) {
@@ -96,13 +99,13 @@ public struct Analyzer {
     }
 
     /// Feeds one captured packet whose bytes are lent for the call (read in place in the capture layer's
-    /// buffer), in capture order. What the reassembler may keep, a segment's payload, is copied.
+    /// buffer), in capture order. What the reassembler may keep, a segment's payload, it copies when it uses it.
     public mutating func process(_ packet: CapturedPacket.Header, bytes: RawSpan) {
         counters.count(packet, bytes: bytes)
         // Decoded in place (inlined): nearly every frame is Ethernet → IPv4 → TCP.
-        if var header = PacketDecoder.commonTCPHeader(bytes, linkType: packet.linkType) {
-            header.payloadRange = scratch.copy(header.payloadRange, of: bytes)
-            reassembler.process(header, in: scratch.bytes, frame: packet.frameNumber, timestamp: packet.timestamp)
+        if let header = PacketDecoder.commonTCPHeader(bytes, linkType: packet.linkType) {
+            reassembler.process(header, lentIn: bytes, copyingInto: &scratch, frame: packet.frameNumber,
+                                timestamp: packet.timestamp)
         } else {
             switch PacketDecoder.decode(scratch.copyAll(bytes), linkType: packet.linkType) {
             case .tcp(let segment):
@@ -177,7 +180,8 @@ public struct Analyzer {
 
     /// Judges every open connection as of the capture's end and hands over the reports, in no particular order.
     mutating func finishShard() -> ShardResult {
-        judgeAll(reassembler.finish(), allOpenAtEnd: true)
+        var open = reassembler.finish()
+        judgeAll(&open, allOpenAtEnd: true)
         collectConcluded()
         return ShardResult(listing: listing.take(), unlisted: unlisted, statistics: reassembler.statistics)
     }
@@ -230,15 +234,31 @@ public struct Analyzer {
         return result
     }
 
+    /// The check inlined into `process` (called per packet, it cost about 20 instructions), the judging not.
+    @inline(__always)
     private mutating func collectClosed() {
-        guard reassembler.hasClosedConnections else { return }
-        judgeAll(reassembler.drainClosed())
+        if reassembler.hasClosedConnections { judgeClosed() }
+    }
+
+    @inline(never)
+    private mutating func judgeClosed() {
+        // Taken out of `self` while judging (which changes `self`), then kept with its room for the next batch.
+        var closed: [ClosedConnection<TrackerHandle>] = []
+        swap(&closed, &closedRoom)
+        reassembler.drainClosed(exchanging: &closed)
+        judgeAll(&closed)
+        // Unless a sweep of idle connections made it large: memory would stay at the peak.
+        guard closed.capacity <= 64 else { return }
+        // Emptied one by one: `removeAll(keepingCapacity:)` goes through the generic `replaceSubrange` (about
+        // 60 instructions), and a batch is nearly always one connection.
+        while closed.popLast() != nil {}
+        closedRoom = closed
     }
 
     /// Judges closed connections in order; those that did not close (or all, at the capture's end) as open at the
     /// end. Marked and taken from in place in the array: a handle copied out would share its tracker, and marking
     /// it would then copy the whole tracker.
-    private mutating func judgeAll(_ closed: consuming [ClosedConnection<TrackerHandle>], allOpenAtEnd: Bool = false) {
+    private mutating func judgeAll(_ closed: inout [ClosedConnection<TrackerHandle>], allOpenAtEnd: Bool = false) {
         for index in closed.indices {
             if allOpenAtEnd || closed[index].reason != .closed { closed[index].handler.tracker.markOpenAtEnd() }
             if let observation = closed[index].handler.takeObservationToJudge() { judge(observation) }

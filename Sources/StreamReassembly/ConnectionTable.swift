@@ -160,17 +160,19 @@ struct ConnectionTable {
         pushNewest(ref)
     }
 
-    mutating func removeLive(at i: Int) -> LiveConnection {
+    /// Removes a live entry, destroyed in place: what the caller needs of it is read from `live[i]` before.
+    mutating func removeLive(at i: Int) {
         unlink(i << 1)
         let last = live.count - 1
         index.remove(live[i].key, i << 1)
-        guard i != last else { return live.removeLast() }
+        guard i != last else {
+            live.removeLast()
+            return
+        }
         // The last entry moves into the hole: one copy fewer than `swapAt` then `removeLast` (an entry is
         // about 400 bytes).
-        let removed = live[i]
         live[i] = live.removeLast()
         relocated(from: last << 1, to: i << 1)
-        return removed
     }
 
     @discardableResult

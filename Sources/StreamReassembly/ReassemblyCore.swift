@@ -84,8 +84,7 @@ struct ReassemblyCore {
     @inlinable
     mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
                               timestamp: Timestamp, now: Timestamp, _ sink: EventSink) -> LiveConnection.Outcome {
-        table.live[slot].lastActivity = now
-        if let outcome = table.live[slot].processUneventful(header, from: side, frame: frame, timestamp: timestamp) {
+        if let outcome = processUneventful(slot, header, side: side, frame: frame, timestamp: timestamp, now: now) {
             return outcome
         }
         let before = table.live[slot].bufferedBytes
@@ -94,6 +93,15 @@ struct ReassemblyCore {
                                                context: &context, sink)
         bufferedBytes += table.live[slot].bufferedBytes - before
         return outcome
+    }
+
+    /// The short path of `processLive` (`LiveConnection.processUneventful`): nil, with nothing changed but the
+    /// connection's last activity, when the segment takes the long one.
+    @inlinable @inline(__always)
+    mutating func processUneventful(_ slot: Int, _ header: TCPHeader, side: Side, frame: Int, timestamp: Timestamp,
+                                    now: Timestamp) -> LiveConnection.Outcome? {
+        table.live[slot].lastActivity = now
+        return table.live[slot].processUneventful(header, from: side, frame: frame, timestamp: timestamp)
     }
 
     /// A late packet of an ignored or closed connection; true when it is a SYN that starts a new one (the
@@ -146,18 +154,20 @@ struct ReassemblyCore {
         context.statistics.connectionsSeen += 1
     }
 
-    /// Removes a live connection (the last live slot moves into `slot`) and returns it.
+    /// Removes a live connection (the last live slot moves into `slot`), leaving a tombstone in its place when
+    /// `buried` (it was ignored or has closed), and returns its info unless it was ignored (nothing to report).
+    /// What is needed of it is read in place: the connection (about 400 bytes, with its buffers) is not copied.
     @usableFromInline
-    mutating func removeLive(_ slot: Int) -> LiveConnection {
-        let connection = table.removeLive(at: slot)
-        bufferedBytes -= connection.bufferedBytes
-        return connection
+    mutating func removeLive(_ slot: Int, buried: Bool) -> TCPConnectionInfo? {
+        let info = table.live[slot].ignored ? nil : table.live[slot].info
+        bufferedBytes -= table.live[slot].bufferedBytes
+        let tombstone = buried ? table.live[slot].tombstone : nil
+        table.removeLive(at: slot)
+        if let tombstone { bury(tombstone) }
+        return info
     }
 
-    /// Leaves a tombstone for a connection that was ignored or has closed.
-    @usableFromInline
-    mutating func bury(_ connection: LiveConnection) {
-        let tombstone = connection.tombstone
+    private mutating func bury(_ tombstone: Tombstone) {
         table.insertTombstone(tombstone)
         let wait = tombstone.closed ? limits.closedGraceSeconds : limits.idleTimeoutSeconds
         expect(Self.deadline(tombstone.lastActivity, after: wait))

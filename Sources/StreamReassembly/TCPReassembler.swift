@@ -112,7 +112,38 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     public mutating func process(_ header: TCPHeader, in bytes: ArraySlice<UInt8>, frame: Int, timestamp: Timestamp) {
         let now = core.advanceClock(to: timestamp)
         let (key, side) = ConnectionKey.of(header.source, header.destination)
-        if let ref = core.lookUpAndTouch(key) {
+        dispatch(core.lookUpAndTouch(key), header, bytes, key: key, side: side, frame: frame, timestamp: timestamp,
+                 now: now)
+    }
+
+    /// Feeds one segment by its header and the frame it was decoded from, lent for the call (read in place):
+    /// the payload is copied into `scratch` only when the segment uses it, not for a bare acknowledgment or data
+    /// that its direction no longer wants (the short path, `LiveConnection.processUneventful`), which most
+    /// payload bytes of a capture are. Packets must come in capture order.
+    @inlinable
+    public mutating func process(_ header: TCPHeader, lentIn frameBytes: RawSpan, copyingInto scratch: inout PacketScratch,
+                                 frame: Int, timestamp: Timestamp) {
+        let now = core.advanceClock(to: timestamp)
+        let (key, side) = ConnectionKey.of(header.source, header.destination)
+        let ref = core.lookUpAndTouch(key)
+        if let ref, ReassemblyCore.isLive(ref),
+           let outcome = core.processUneventful(ref >> 1, header, side: side, frame: frame, timestamp: timestamp, now: now) {
+            // Nearly always open; never a restart (that takes a SYN).
+            if outcome != .open { _ = settle(ref >> 1, outcome) }
+            expireIdle()
+            return
+        }
+        var header = header
+        header.payloadRange = scratch.copy(header.payloadRange, of: frameBytes)
+        // Borrowed from where it is stored (the public `bytes` would hand over a copy, retained and released).
+        dispatch(ref, header, scratch.storage, key: key, side: side, frame: frame, timestamp: timestamp, now: now)
+    }
+
+    /// The packet to the connection `ref` names (nil: none yet), then idle connections leave.
+    @inlinable
+    mutating func dispatch(_ ref: Int?, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, key: ConnectionKey, side: Side,
+                           frame: Int, timestamp: Timestamp, now: Timestamp) {
+        if let ref {
             if ReassemblyCore.isLive(ref) {
                 if processLive(ref >> 1, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now) {
                     leave(ref >> 1, reason: .closed)
@@ -142,6 +173,15 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     public mutating func drainClosed() -> [ClosedConnection<Handler>] {
         defer { closed = [] }
         return closed
+    }
+
+    /// `drainClosed()` by exchange: `spare` (emptied first) becomes the reassembler's list and the closed
+    /// connections come back in its place. A caller that keeps the array it is handed, emptied with its room kept,
+    /// and passes it back next time spares an allocation for each batch of connections that close.
+    @inlinable
+    public mutating func drainClosed(exchanging spare: inout [ClosedConnection<Handler>]) {
+        if !spare.isEmpty { spare.removeAll(keepingCapacity: true) }
+        swap(&closed, &spare)
     }
 
     /// At the end of the capture: delivers what is still buffered (with gaps), closes every connection.
@@ -194,8 +234,13 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
     @inlinable
     mutating func processLive(_ slot: Int, _ header: TCPHeader, _ bytes: ArraySlice<UInt8>, side: Side, frame: Int,
                               timestamp: Timestamp, now: Timestamp) -> Bool {
-        let outcome = Self.process(slot, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now,
-                                   &core, &handlers)
+        settle(slot, Self.process(slot, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now,
+                                  &core, &handlers))
+    }
+
+    /// Acts on a live connection's outcome; true for a restart (see `processLive`).
+    @inlinable
+    mutating func settle(_ slot: Int, _ outcome: LiveConnection.Outcome) -> Bool {
         switch outcome {
         case .open: return false
         case .restart: return true
@@ -218,32 +263,32 @@ public struct TCPReassembler<Handler: TCPStreamHandler> {
         _ = processLive(core.liveCount - 1, header, bytes, side: side, frame: frame, timestamp: timestamp, now: now)
     }
 
-    /// Removes a live connection and its handler (the last slot moves into `slot`, in both arrays).
+    /// Removes a live connection and its handler (the last slot moves into `slot`, in both arrays): its info
+    /// unless it was ignored, a tombstone left when `buried`.
     @inlinable
-    mutating func removeLive(_ slot: Int) -> (LiveConnection, Handler) {
-        let connection = core.removeLive(slot)
+    mutating func removeLive(_ slot: Int, buried: Bool) -> (info: TCPConnectionInfo?, handler: Handler) {
+        let info = core.removeLive(slot, buried: buried)
         let last = handlers.count - 1
         if slot != last { handlers.swapAt(slot, last) }
-        return (connection, handlers.removeLast())
+        return (info, handlers.removeLast())
     }
 
     /// A connection closed (both FINs, RST) or was ignored: report it if wanted, keep a tombstone.
     @inlinable
     mutating func retire(_ slot: Int, report: Bool) {
-        let (connection, handler) = removeLive(slot)
-        if report, !connection.ignored {
-            closed.append(ClosedConnection(info: connection.info, handler: handler, reason: .closed))
+        let (info, handler) = removeLive(slot, buried: true)
+        if report, let info {
+            closed.append(ClosedConnection(info: info, handler: handler, reason: .closed))
         }
-        core.bury(connection)
     }
 
     /// A live connection leaves for good (idle, evicted, replaced): flush it and report it.
     @inlinable
     mutating func leave(_ slot: Int, reason: ClosedConnection<Handler>.Reason) {
         Self.flushForClose(slot, &core, &handlers)
-        let (connection, handler) = removeLive(slot)
-        if !connection.ignored {
-            closed.append(ClosedConnection(info: connection.info, handler: handler, reason: reason))
+        let (info, handler) = removeLive(slot, buried: false)
+        if let info {
+            closed.append(ClosedConnection(info: info, handler: handler, reason: reason))
         }
     }
 
