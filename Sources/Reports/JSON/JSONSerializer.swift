@@ -45,7 +45,7 @@ struct JSONWriter {
         if !pretty || Self.fitsOnOneLine(elements, keyBytes: 0, budget: 72) {
             stream.append(byte: UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { ascii(pretty ? ", " : ",") }
+                if index > 0 { comma() }
                 write(element, indent: indent)
             }
             stream.append(byte: UInt8(ascii: "]"))
@@ -89,9 +89,9 @@ struct JSONWriter {
     private mutating func writeInlineObject(_ object: JSONObject) {
         stream.append(byte: UInt8(ascii: "{"))
         for (index, member) in object.members.enumerated() {
-            if index > 0 { ascii(pretty ? ", " : ",") }
+            if index > 0 { comma() }
             writeString(member.key)
-            ascii(pretty ? ": " : ":")
+            colon()
             write(member.value, indent: 0)
         }
         stream.append(byte: UInt8(ascii: "}"))
@@ -107,26 +107,38 @@ struct JSONWriter {
         }
     }
 
+    /// `,` (when `comma`), a line break and the indentation of `level`, in room reserved once.
     mutating func newline(_ level: Int, comma: Bool) {
-        let indent = 2 * level
-        Self.lineBreak.withUTF8Buffer { lineBreak in
-            // `,` `\n` and the indentation, copied at once.
-            let start = comma ? 0 : 1
-            if indent + 2 <= lineBreak.count {
-                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<(indent + 2)]))
-            } else {
-                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<2]))
-                for _ in 0..<indent { stream.append(byte: UInt8(ascii: " ")) }
+        let indent = 2 * max(level, 0)
+        stream.append(upTo: indent + 2) { room in
+            guard let base = room.baseAddress else { return 0 }
+            var count = 0
+            if comma {
+                base.initialize(to: UInt8(ascii: ","))
+                count = 1
             }
+            (base + count).initialize(to: UInt8(ascii: "\n"))
+            (base + count + 1).initialize(repeating: UInt8(ascii: " "), count: indent)
+            return count + 1 + indent
         }
     }
-
-    /// A comma, a newline and the indentation of the 16 levels a report can reach.
-    private static let lineBreak: StaticString = ",\n                                "
 
     @inline(__always)
     mutating func ascii(_ text: StaticString) {
         stream.append(text)
+    }
+
+    /// Between the members or elements of a line: `, ` or `,`. Each branch writes a literal of known length
+    /// (`pretty ? ", " : ","` would be a copy of either length, through `memcpy`).
+    @inline(__always)
+    mutating func comma() {
+        if pretty { ascii(", ") } else { ascii(",") }
+    }
+
+    /// After a member's key: `: ` or `:`.
+    @inline(__always)
+    mutating func colon() {
+        if pretty { ascii(": ") } else { ascii(":") }
     }
 
     private mutating func number(_ text: String) {
