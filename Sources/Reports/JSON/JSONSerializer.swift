@@ -162,7 +162,13 @@ struct JSONWriter {
 
     mutating func writeString(_ text: String) {
         // Fast path: printable ASCII without quote or backslash (most of what a capture carries) is copied as is.
-        if text.utf8.withContiguousStorageIfAvailable({ appendQuotedIfPlain($0) }) == true { return }
+        if text.utf8.withContiguousStorageIfAvailable({ appendQuotedIfPlain($0) }) != true { writeEscaped(text) }
+    }
+
+    /// `text` with the escapes it needs. Not inlined into `writeString`: its Unicode properties' metadata and
+    /// stack room would be set up on every call, the fast path's included.
+    @inline(never)
+    private mutating func writeEscaped(_ text: String) {
         stream.append(byte: UInt8(ascii: "\""))
         for scalar in text.unicodeScalars {
             switch scalar.value {
