@@ -181,17 +181,17 @@ extension JSONWriter {
         if whole < 0 { stream.append(byte: UInt8(ascii: "-")) }
         let magnitude = whole.magnitude
         integer(Int(magnitude / 1000))
-        var fraction = magnitude % 1000
-        stream.append(byte: UInt8(ascii: "."))
-        if fraction == 0 {
-            stream.append(byte: UInt8(ascii: "0"))
-            return
-        }
-        var divisor: UInt = 100
-        while fraction > 0 {
-            stream.append(byte: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: fraction / divisor))
-            fraction %= divisor
-            divisor /= 10
+        // `.` and the three digits of the thousandths, stored at once; the count then drops their trailing zeros
+        // (one digit kept: `12.0`).
+        let fraction = magnitude % 1000
+        let digits = fraction % 100 == 0 ? 1 : fraction % 10 == 0 ? 2 : 3
+        stream.append(upTo: 4) { room in
+            guard let base = room.baseAddress else { return 0 }
+            base.initialize(to: UInt8(ascii: "."))
+            (base + 1).initialize(to: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: fraction / 100))
+            (base + 2).initialize(to: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: fraction / 10 % 10))
+            (base + 3).initialize(to: UInt8(ascii: "0") + UInt8(truncatingIfNeeded: fraction % 10))
+            return 1 + digits
         }
     }
 
