@@ -23,17 +23,18 @@ import Testing
         #expect(decoded == [input])
     }
 
-    /// A character to escape at every place of a text long enough for the eight-byte check and its tail.
+    /// A character to escape at every place of texts shorter than eight bytes (checked byte by byte), of eight,
+    /// and of longer ones (checked eight bytes at a time, the last eight overlapping those before).
     @Test func escapesAreFoundAtEveryPlace() {
-        for position in 0..<19 {
+        for length in 1...19 { for position in 0..<length {
             for (character, escaped) in [("\"", #"\""#), ("\\", #"\\"#), ("\u{1}", #"\u0001"#), ("\u{7f}", #"\u007f"#)] {
-                var text = Array("abcdefghijklmnopqrs").map(String.init)
+                var text = Array("abcdefghijklmnopqrs".prefix(length)).map(String.init)
                 text[position] = character
                 var expected = text
                 expected[position] = escaped
-                #expect(JSONValue.string(text.joined()).serialized() == "\"" + expected.joined() + "\"", "\(position)")
+                #expect(JSONValue.string(text.joined()).serialized() == "\"" + expected.joined() + "\"", "\(length) \(position)")
             }
-        }
+        } }
     }
 
     @Test func numbersBooleansAndNull() {

@@ -45,7 +45,7 @@ struct JSONWriter {
         if !pretty || Self.fitsOnOneLine(elements, keyBytes: 0, budget: 72) {
             stream.append(byte: UInt8(ascii: "["))
             for (index, element) in elements.enumerated() {
-                if index > 0 { ascii(pretty ? ", " : ",") }
+                if index > 0 { comma() }
                 write(element, indent: indent)
             }
             stream.append(byte: UInt8(ascii: "]"))
@@ -89,9 +89,9 @@ struct JSONWriter {
     private mutating func writeInlineObject(_ object: JSONObject) {
         stream.append(byte: UInt8(ascii: "{"))
         for (index, member) in object.members.enumerated() {
-            if index > 0 { ascii(pretty ? ", " : ",") }
+            if index > 0 { comma() }
             writeString(member.key)
-            ascii(pretty ? ": " : ":")
+            colon()
             write(member.value, indent: 0)
         }
         stream.append(byte: UInt8(ascii: "}"))
@@ -107,26 +107,38 @@ struct JSONWriter {
         }
     }
 
+    /// `,` (when `comma`), a line break and the indentation of `level`, in room reserved once.
     mutating func newline(_ level: Int, comma: Bool) {
-        let indent = 2 * level
-        Self.lineBreak.withUTF8Buffer { lineBreak in
-            // `,` `\n` and the indentation, copied at once.
-            let start = comma ? 0 : 1
-            if indent + 2 <= lineBreak.count {
-                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<(indent + 2)]))
-            } else {
-                stream.append(UnsafeBufferPointer(rebasing: lineBreak[start..<2]))
-                for _ in 0..<indent { stream.append(byte: UInt8(ascii: " ")) }
+        let indent = 2 * max(level, 0)
+        stream.append(upTo: indent + 2) { room in
+            guard let base = room.baseAddress else { return 0 }
+            var count = 0
+            if comma {
+                base.initialize(to: UInt8(ascii: ","))
+                count = 1
             }
+            (base + count).initialize(to: UInt8(ascii: "\n"))
+            (base + count + 1).initialize(repeating: UInt8(ascii: " "), count: indent)
+            return count + 1 + indent
         }
     }
-
-    /// A comma, a newline and the indentation of the 16 levels a report can reach.
-    private static let lineBreak: StaticString = ",\n                                "
 
     @inline(__always)
     mutating func ascii(_ text: StaticString) {
         stream.append(text)
+    }
+
+    /// Between the members or elements of a line: `, ` or `,`. Each branch writes a literal of known length
+    /// (`pretty ? ", " : ","` would be a copy of either length, through `memcpy`).
+    @inline(__always)
+    mutating func comma() {
+        if pretty { ascii(", ") } else { ascii(",") }
+    }
+
+    /// After a member's key: `: ` or `:`.
+    @inline(__always)
+    mutating func colon() {
+        if pretty { ascii(": ") } else { ascii(":") }
     }
 
     private mutating func number(_ text: String) {
@@ -149,32 +161,68 @@ struct JSONWriter {
     }
 
     mutating func writeString(_ text: String) {
+        // Fast path: printable ASCII without quote or backslash (most of what a capture carries) is copied as is.
+        if text.utf8.withContiguousStorageIfAvailable({ appendQuotedIfPlain($0) }) != true { writeEscaped(text) }
+    }
+
+    /// `text` with the escapes it needs. Not inlined into `writeString`: its Unicode properties' metadata and
+    /// stack room would be set up on every call, the fast path's included.
+    @inline(never)
+    private mutating func writeEscaped(_ text: String) {
         stream.append(byte: UInt8(ascii: "\""))
-        // Fast path: printable ASCII without quote or backslash is copied as is.
-        let copied = text.utf8.withContiguousStorageIfAvailable { buffer -> Bool in
-            // The terminal's plain bytes without the quote, eight at a time.
-            guard TerminalText.allBytes(of: buffer, word: { TerminalText.isPlainWord($0) && !TerminalText.contains(0x22, in: $0) },
-                                        byte: { TerminalText.isPlainByte($0) && $0 != 0x22 }) else { return false }
-            stream.append(buffer)
-            return true
-        }
-        if copied != true {
-            for scalar in text.unicodeScalars {
-                switch scalar.value {
-                case 0x22: ascii("\\\"")
-                case 0x5C: ascii("\\\\")
-                case 0x20...0x7E: stream.append(byte: UInt8(scalar.value))
-                case 0x00...0x1F, 0x7F...0x9F: unicodeEscape(scalar.value)
-                default:
-                    if TerminalText.isInvisibleOrReordering(scalar) {
-                        unicodeEscape(scalar.value)
-                    } else {
-                        if let encoded = UTF8.encode(scalar) { for byte in encoded { stream.append(byte: byte) } }
-                    }
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x22: ascii("\\\"")
+            case 0x5C: ascii("\\\\")
+            case 0x20...0x7E: stream.append(byte: UInt8(scalar.value))
+            case 0x00...0x1F, 0x7F...0x9F: unicodeEscape(scalar.value)
+            default:
+                if TerminalText.isInvisibleOrReordering(scalar) {
+                    unicodeEscape(scalar.value)
+                } else {
+                    if let encoded = UTF8.encode(scalar) { for byte in encoded { stream.append(byte: byte) } }
                 }
             }
         }
         stream.append(byte: UInt8(ascii: "\""))
+    }
+
+    /// `"text"` when every byte is the terminal's plain ASCII other than the quote (`TerminalText.isPlainByte`:
+    /// no control, DEL, backslash or non-ASCII byte), checked and copied eight bytes at a time in one pass into
+    /// room reserved once (a string's last bytes as the eight that end it, checked and stored again). False,
+    /// with nothing written, for any other text.
+    private mutating func appendQuotedIfPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        let count = utf8.count
+        var plain = true
+        stream.append(upTo: count + 2) { room in
+            guard let target = room.baseAddress else { return 0 }
+            target.initialize(to: UInt8(ascii: "\""))
+            if let source = UnsafeRawPointer(utf8.baseAddress), count >= 8 {
+                let destination = UnsafeMutableRawPointer(target + 1)
+                var offset = 0
+                while true {
+                    let word = source.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    guard TerminalText.isPlainWord(word), !TerminalText.contains(0x22, in: word) else {
+                        plain = false
+                        return 0
+                    }
+                    destination.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
+                    if offset == count - 8 { break }
+                    offset = min(offset + 8, count - 8)
+                }
+            } else {
+                for (index, byte) in utf8.enumerated() {
+                    guard TerminalText.isPlainByte(byte), byte != 0x22 else {
+                        plain = false
+                        return 0
+                    }
+                    (target + 1 + index).initialize(to: byte)
+                }
+            }
+            (target + 1 + count).initialize(to: UInt8(ascii: "\""))
+            return count + 2
+        }
+        return plain
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)

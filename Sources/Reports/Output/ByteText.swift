@@ -48,6 +48,13 @@ enum ByteText {
         }
     }
 
+    /// `192.0.2.1` (`IPAddress.description` of an IPv4 address; an IPv6 one is not written here).
+    static func appendIPv4Address(_ address: IPAddress, to stream: inout ReportStream) {
+        withDigits(to: &stream) { digits in
+            digits.withRoom(4 * 3 + 3) { $0.storeDottedQuad(UInt(truncatingIfNeeded: address.low) & 0xffff_ffff) }
+        }
+    }
+
     /// `03:12:04.118` (`Timestamp.timeOfDay`).
     static func appendTimeOfDay(_ time: Timestamp, to stream: inout ReportStream) {
         guard let clockTime = ClockTime(time) else {
