@@ -188,41 +188,19 @@ struct JSONWriter {
     }
 
     /// `"text"` when every byte is the terminal's plain ASCII other than the quote (`TerminalText.isPlainByte`:
-    /// no control, DEL, backslash or non-ASCII byte), checked and copied eight bytes at a time in one pass into
-    /// room reserved once (a string's last bytes as the eight that end it, checked and stored again). False,
-    /// with nothing written, for any other text.
+    /// no control, DEL, backslash or non-ASCII byte), checked eight bytes at a time by `TerminalText.allBytes`,
+    /// then copied with both quotes into room reserved once. False, with nothing written, for any other text.
     private mutating func appendQuotedIfPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
-        let count = utf8.count
-        var plain = true
-        stream.append(upTo: count + 2) { room in
-            guard let target = room.baseAddress else { return 0 }
-            target.initialize(to: UInt8(ascii: "\""))
-            if let source = UnsafeRawPointer(utf8.baseAddress), count >= 8 {
-                let destination = UnsafeMutableRawPointer(target + 1)
-                var offset = 0
-                while true {
-                    let word = source.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-                    guard TerminalText.isPlainWord(word), !TerminalText.contains(0x22, in: word) else {
-                        plain = false
-                        return 0
-                    }
-                    destination.storeBytes(of: word, toByteOffset: offset, as: UInt64.self)
-                    if offset == count - 8 { break }
-                    offset = min(offset + 8, count - 8)
-                }
-            } else {
-                for (index, byte) in utf8.enumerated() {
-                    guard TerminalText.isPlainByte(byte), byte != 0x22 else {
-                        plain = false
-                        return 0
-                    }
-                    (target + 1 + index).initialize(to: byte)
-                }
-            }
-            (target + 1 + count).initialize(to: UInt8(ascii: "\""))
-            return count + 2
+        guard TerminalText.allBytes(of: utf8, word: { TerminalText.isPlainWord($0) && !TerminalText.contains(0x22, in: $0) },
+                                    byte: { TerminalText.isPlainByte($0) && $0 != 0x22 }) else { return false }
+        stream.append(upTo: utf8.count + 2) { room in
+            var bytes = ByteText.Digits(buffer: room)
+            bytes.put(UInt8(ascii: "\""))
+            bytes.put(utf8)
+            bytes.put(UInt8(ascii: "\""))
+            return bytes.count
         }
-        return plain
+        return true
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
